@@ -1,0 +1,130 @@
+"""The application factory: config, extensions, blueprints, then Celery."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, redirect, request, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from app.extensions import csrf, db, login_manager, migrate
+from config import BASE_DIR, load_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder="static",
+        instance_path=None,
+    )
+    app.config.update(load_config(overrides))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(BASE_DIR / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+
+    from app.auth import passwords
+
+    passwords.configure(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_PARALLELISM"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    WTFormsHelpers(app)
+
+    from app import models  # noqa: F401  (register every table with the metadata)
+
+    _register_blueprints(app)
+    _register_access_control(app)
+    _register_template_helpers(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+
+    from app.tasks import init_celery
+
+    init_celery(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.assets import bp as assets_bp
+    from app.auth.views import bp as auth_bp
+    from app.errors import register_error_handlers
+    from app.pages.views import bp as pages_bp
+    from app.plans.views import bp as plans_bp
+
+    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)
+
+
+def _register_access_control(app: Flask) -> None:
+    from app.models import User
+    from app.policy import Permission, allowed, deny, permission_for
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        # The id carries the session version: bumping it ends old sessions.
+        try:
+            raw_id, raw_version = user_id.split(":", 1)
+            user = db.session.get(User, int(raw_id))
+        except (ValueError, TypeError):
+            return None
+        if user is None or str(user.session_version) != raw_version or not user.active:
+            return None
+        return user
+
+    @app.before_request
+    def enforce_permission():
+        if request.endpoint is None or request.endpoint == "static":
+            return None
+        view = current_app.view_functions.get(request.endpoint)
+        permission = permission_for(view)
+        if permission is None:
+            deny("view has no declared permission")
+        if permission is Permission.PUBLIC:
+            return None
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+        if not allowed(current_user, permission):
+            deny(f"role {current_user.role} lacks {permission}")
+        return None
+
+    @app.after_request
+    def no_store_when_signed_in(response):
+        if current_user and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app import formatting
+    from app.policy import Permission, allowed
+
+    app.jinja_env.filters["uk_date"] = formatting.uk_date
+    app.jinja_env.filters["uk_datetime"] = formatting.uk_datetime
+    app.jinja_env.globals["Permission"] = Permission
+    app.jinja_env.globals["can"] = lambda permission: allowed(current_user, permission)
+    app.jinja_env.trim_blocks = False

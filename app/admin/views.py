@@ -1,0 +1,41 @@
+"""Administration: user accounts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from sqlalchemy import select
+
+from app.admin.forms import NewUserForm
+from app.auth.services import create_user
+from app.domain.errors import ValidationFailed
+from app.domain.roles import Role
+from app.extensions import db
+from app.models import User
+from app.policy import Permission, requires
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def users():
+    form = NewUserForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data, name=form.name.data, role=form.role.data, password=form.password.data
+            )
+        except ValidationFailed as failure:
+            db.session.rollback()
+            for name, message in failure.problems.items():
+                getattr(form, name, form.email).errors.append(message)
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{user.name} can now sign in as {Role(user.role).label.lower()}.", "success")
+            return redirect(url_for("admin.users"))
+    elif form.errors:
+        status = 400
+    users = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template("admin/users.html", form=form, users=users, Role=Role), status

@@ -1,0 +1,43 @@
+"""Password hashing with Argon2id (memory-hard), via argon2-cffi."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()
+
+
+def configure(time_cost: int, memory_cost: int, parallelism: int) -> None:
+    """Set the hashing cost. Hashes made with other settings are re-hashed at sign-in."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+MINIMUM_LENGTH = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, or None. Length only: no composition rules."""
+    if len(password) < MINIMUM_LENGTH:
+        return f"Password must be at least {MINIMUM_LENGTH} characters long"
+    return None
+
+
+def dummy_verify(password: str) -> None:
+    """Spend the time a real check would, so an unknown account answers as slowly."""
+    verify_password(_hasher.hash("pillar-no-such-account"), password)

@@ -1,0 +1,64 @@
+"""Named state changes for user accounts. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from app.auth.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
+from app.clock import now
+from app.domain.errors import ValidationFailed
+from app.domain.roles import Role
+from app.extensions import db
+from app.models import User
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(*, email: str, name: str, role: str, password: str) -> User:
+    problems: dict[str, str] = {}
+    email = normalise_email(email)
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        problems["email"] = "Enter an email address in the correct format, like name@example.org"
+    if not name.strip():
+        problems["name"] = "Enter the person's name"
+    try:
+        Role.parse(role)
+    except ValueError as error:
+        problems["role"] = str(error)
+    if (problem := password_problem(password)) is not None:
+        problems["password"] = problem
+    if "email" not in problems and find_user_by_email(email) is not None:
+        problems["email"] = f"A user with the email {email} already exists"
+    if problems:
+        raise ValidationFailed(problems)
+    user = User(email=email, name=name.strip(), role=Role.parse(role).value, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the email and password match an active account, else None."""
+    user = find_user_by_email(email)
+    if user is None:
+        dummy_verify(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_signed_in_at = now().replace(tzinfo=None)
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    user.session_version += 1

@@ -1,0 +1,57 @@
+"""Plain error pages with a reference that matches a log line."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import db
+
+log = logging.getLogger("pillar.errors")
+
+_MESSAGES = {
+    400: ("Something was wrong with that request", "Go back, check what you entered and try again."),
+    403: ("You do not have permission to see this page", "Ask your plan administrator if you need access."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("That cannot be done here", "Go back and try again from the page."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(status: int, detail: str | None = None, reference: str | None = None):
+    title, advice = _MESSAGES.get(status, _MESSAGES[500])
+    if _wants_json():
+        body = {"status": status, "code": title.lower().replace(" ", "_"), "message": detail or title}
+        if reference:
+            body["reference"] = reference
+        return jsonify(body), status
+    return render_template(
+        "errors/error.html", status=status, title=title, advice=detail or advice, reference=reference
+    ), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        log.warning("csrf failure", extra={"event": "csrf_failed", "path": request.path})
+        return render_error(400, "The form had expired or was not sent from Pillar. Go back, reload the page and try again.")
+
+    for status in (400, 403, 404, 405, 413, 429, 503):
+        app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        reference = uuid.uuid4().hex[:12]
+        log.exception("server error reference=%s path=%s", reference, request.path)
+        return render_error(500, reference=reference)

@@ -1,0 +1,34 @@
+"""Pages that belong to no feature: home, accessibility statement, health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from sqlalchemy import select, text
+
+from app.extensions import db
+from app.models import Plan
+from app.policy import Permission, requires
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+@requires(Permission.VIEW_PLAN)
+def home():
+    plan_ids = db.session.scalars(select(Plan.id).order_by(Plan.id).limit(2)).all()
+    if len(plan_ids) == 1:
+        return redirect(url_for("plans.overview", plan_id=plan_ids[0]))
+    return redirect(url_for("plans.index"))
+
+
+@bp.route("/accessibility")
+@requires(Permission.PUBLIC)
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/health")
+@requires(Permission.PUBLIC)
+def health():
+    db.session.execute(text("SELECT 1"))
+    return jsonify({"status": "ok"})

@@ -1,0 +1,120 @@
+"""Plan pages: overview, pillar, action list and action, people, requirements."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.domain.lifecycle import ActionState
+from app.domain.rag import Rag
+from app.extensions import db
+from app.models import Action, Pillar, Plan
+from app.plans import queries
+from app.policy import Permission, requires
+
+bp = Blueprint("plans", __name__)
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+@bp.route("/plans")
+@requires(Permission.VIEW_PLAN)
+def index():
+    plans = db.session.scalars(select(Plan).order_by(Plan.title)).all()
+    return render_template("plans/index.html", plans=plans)
+
+
+@bp.route("/plans/<int:plan_id>")
+@requires(Permission.VIEW_PLAN)
+def overview(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    summary = queries.plan_overview(plan, clock.today())
+    return render_template("plans/overview.html", plan=plan, summary=summary)
+
+
+@bp.route("/plans/<int:plan_id>/pillars/<int:number>")
+@requires(Permission.VIEW_PLAN)
+def pillar(plan_id: int, number: int):
+    plan = _plan_or_404(plan_id)
+    pillar = db.session.scalar(
+        select(Pillar)
+        .where(Pillar.plan_id == plan.id, Pillar.number == number)
+        .options(selectinload(Pillar.accountable_leads))
+    )
+    if pillar is None:
+        abort(404)
+    today = clock.today()
+    status, outcomes = queries.pillar_detail(pillar, today)
+    return render_template(
+        "plans/pillar.html", plan=plan, pillar=pillar, status=status, outcomes=outcomes, today=today
+    )
+
+
+@bp.route("/plans/<int:plan_id>/actions")
+@requires(Permission.VIEW_PLAN)
+def actions(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    today = clock.today()
+    filters = queries.ActionFilters.from_args(request.args)
+    page = request.args.get("page", 1, type=int) or 1
+    pagination = db.paginate(
+        queries.filtered_actions(plan, filters, today),
+        page=max(page, 1),
+        per_page=current_app.config["ACTIONS_PER_PAGE"],
+        error_out=False,
+    )
+    pillars = db.session.scalars(select(Pillar).where(Pillar.plan_id == plan.id).order_by(Pillar.number)).all()
+    return render_template(
+        "plans/actions.html",
+        plan=plan,
+        pagination=pagination,
+        filters=filters,
+        pillars=pillars,
+        leads=queries.lead_choices(plan),
+        rags=list(Rag),
+        states=list(ActionState),
+        today=today,
+    ), (400 if filters.problems else 200)
+
+
+@bp.route("/actions/<int:action_id>")
+@requires(Permission.VIEW_PLAN)
+def action(action_id: int):
+    action = db.session.scalar(
+        select(Action)
+        .where(Action.id == action_id)
+        .options(
+            selectinload(Action.delivery_leads),
+            selectinload(Action.requirements),
+            selectinload(Action.pillar).selectinload(Pillar.accountable_leads),
+            selectinload(Action.outcome),
+        )
+    )
+    if action is None:
+        abort(404)
+    return render_template("plans/action.html", plan=action.plan, action=action, today=clock.today())
+
+
+@bp.route("/plans/<int:plan_id>/people")
+@requires(Permission.VIEW_PLAN)
+def people(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    return render_template("plans/people.html", plan=plan, people=queries.plan_people(plan))
+
+
+@bp.route("/plans/<int:plan_id>/requirements")
+@requires(Permission.VIEW_PLAN)
+def requirements(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    requirements = queries.plan_requirements(plan)
+    unanswered = [r for r in requirements if not r.actions]
+    return render_template(
+        "plans/requirements.html", plan=plan, requirements=requirements, unanswered=unanswered
+    )

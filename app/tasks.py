@@ -1,0 +1,50 @@
+"""Celery, built from the Flask app. The web side enqueues tasks by name only."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery, Task
+from flask import Flask, has_app_context
+
+log = logging.getLogger("pillar.tasks")
+
+
+def init_celery(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        # Reuse an active app context (eager tasks in tests share its session).
+        def __call__(self, *args, **kwargs):
+            if has_app_context():
+                return self.run(*args, **kwargs)
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.import_name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=app.config["CELERY_BROKER_URL"],
+        result_backend=app.config["CELERY_RESULT_BACKEND"],
+        task_always_eager=app.config["CELERY_TASK_ALWAYS_EAGER"],
+        task_eager_propagates=True,
+        timezone=app.config["TIMEZONE"],
+        enable_utc=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_time_limit=30 * 60,
+        broker_transport_options={"visibility_timeout": 2 * 60 * 60},
+        broker_connection_retry_on_startup=True,
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def enqueue(app: Flask, task_name: str, *args, **kwargs) -> bool:
+    """Send a task by name; when the broker is away, log it and carry on."""
+    celery_app: Celery = app.extensions["celery"]
+    try:
+        celery_app.send_task(task_name, args=args, kwargs=kwargs)
+    except Exception:  # the broker being down must never fail a user's request
+        log.exception("could not enqueue %s: the broker is unavailable", task_name)
+        return False
+    return True

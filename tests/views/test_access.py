@@ -1,0 +1,161 @@
+"""Every route, for every role: who is let in, who is refused, and that the
+table covers every route the application serves."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.domain.roles import Role
+from tests import factories
+
+EVERYONE = frozenset(Role)
+ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
+PUBLIC = "public"
+
+# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}.
+ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
+    "assets.govuk_asset": ("/assets/govuk-frontend.min.css", PUBLIC),
+    "static": ("/static/pillar.css", PUBLIC),
+    "auth.sign_in": ("/sign-in", PUBLIC),
+    "auth.sign_out": ("/sign-out", EVERYONE),  # POST only: covered in test_sign_in
+    "pages.accessibility": ("/accessibility", PUBLIC),
+    "pages.health": ("/health", PUBLIC),
+    "pages.home": ("/", EVERYONE),
+    "plans.index": ("/plans", EVERYONE),
+    "plans.overview": ("/plans/{plan}", EVERYONE),
+    "plans.pillar": ("/plans/{plan}/pillars/{number}", EVERYONE),
+    "plans.actions": ("/plans/{plan}/actions", EVERYONE),
+    "plans.action": ("/actions/{action}", EVERYONE),
+    "plans.people": ("/plans/{plan}/people", EVERYONE),
+    "plans.requirements": ("/plans/{plan}/requirements", EVERYONE),
+    "admin.users": ("/admin/users", ADMIN_ONLY),
+}
+
+GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
+
+
+def test_the_access_table_names_every_route_the_application_serves(app):
+    served = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert served - set(ROUTES) == set(), "add the new routes to ROUTES with who may use them"
+    assert set(ROUTES) - served == set()
+
+
+def test_every_view_declares_the_permission_it_needs(app):
+    from app.policy import permission_for
+
+    missing = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and permission_for(view) is None
+    ]
+    assert missing == []
+
+
+@pytest.fixture
+def world(app):
+    plan = factories.plan()
+    pillar = factories.pillar(plan, number=1)
+    outcome = factories.outcome(pillar, reference="1.1")
+    action = factories.action(outcome, "1.1.1", due=date(2026, 12, 1))
+    from app.extensions import db
+
+    db.session.commit()
+    return {"plan": plan.id, "number": pillar.number, "action": action.id}
+
+
+def _path(template: str, world: dict) -> str:
+    return template.format(**world)
+
+
+@pytest.mark.parametrize("endpoint", sorted(GET_ROUTES))
+def test_anonymous_visitors_reach_only_public_pages_and_are_sent_to_sign_in_otherwise(client, world, endpoint):
+    template, allowed = GET_ROUTES[endpoint]
+    response = client.get(_path(template, world))
+    response.close()
+    if allowed == PUBLIC:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response.location.startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+@pytest.mark.parametrize("endpoint", sorted(GET_ROUTES))
+def test_each_role_is_let_in_or_refused_as_the_table_says(client, auth, world, role, endpoint):
+    template, allowed = GET_ROUTES[endpoint]
+    user = factories.user(role)
+    auth.sign_in(user.email)
+    response = client.get(_path(template, world), follow_redirects=True)
+    response.close()
+    if allowed == PUBLIC or role in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+        assert "You do not have permission" in response.get_data(as_text=True)
+
+
+def test_a_refused_user_creation_changes_nothing(client, auth, app):
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import User
+    from tests.conftest import csrf_from
+
+    director = factories.user(Role.DIRECTOR)
+    auth.sign_in(director.email)
+    token = csrf_from(client.get("/plans").get_data(as_text=True))
+    before = db.session.scalar(select(func.count()).select_from(User))
+    response = client.post(
+        "/admin/users",
+        data={"name": "Sneaky", "email": "sneaky@example.org", "role": "administrator",
+              "password": "long enough password", "csrf_token": token},
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_an_administrator_adds_a_user_who_can_then_sign_in(client, auth, app):
+    from tests.conftest import Auth, csrf_from
+
+    admin = factories.user(Role.ADMINISTRATOR)
+    auth.sign_in(admin.email)
+    page = client.get("/admin/users")
+    response = client.post(
+        "/admin/users",
+        data={"name": "Dee Lead", "email": "dee@example.org", "role": "delivery_lead",
+              "password": "a long passphrase here", "csrf_token": csrf_from(page.get_data(as_text=True))},
+        follow_redirects=True,
+    )
+    assert "Dee Lead can now sign in as delivery lead." in response.get_data(as_text=True)
+    other = Auth(app.test_client())
+    assert other.sign_in("dee@example.org", "a long passphrase here").status_code == 302
+
+
+def test_a_bad_new_user_form_shows_each_problem_beside_its_field_and_keeps_what_was_typed(client, auth):
+    from tests.conftest import csrf_from
+
+    admin = factories.user(Role.ADMINISTRATOR, email="admin@example.org")
+    auth.sign_in(admin.email)
+    page = client.get("/admin/users")
+    response = client.post(
+        "/admin/users",
+        data={"name": "Kept Name", "email": "admin@example.org", "role": "viewer",
+              "password": "short", "csrf_token": csrf_from(page.get_data(as_text=True))},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "A user with the email admin@example.org already exists" in body
+    assert "Password must be at least 10 characters long" in body
+    assert 'href="#password"' in body
+    assert 'value="Kept Name"' in body
+
+
+def test_a_missing_object_is_a_plain_404(client, auth, world):
+    user = factories.user(Role.VIEWER)
+    auth.sign_in(user.email)
+    for path in ("/plans/999999", "/actions/999999", f"/plans/{world['plan']}/pillars/99"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "Page not found" in response.get_data(as_text=True)
