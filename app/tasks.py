@@ -31,12 +31,20 @@ def init_celery(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_time_limit=30 * 60,
-        broker_transport_options={"visibility_timeout": 2 * 60 * 60},
+        broker_transport_options=_transport_options(app.config["CELERY_BROKER_URL"]),
         broker_connection_retry_on_startup=True,
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def _transport_options(broker_url: str) -> dict:
+    # Redis redelivers an unacknowledged task after the visibility timeout: keep
+    # it well above the longest task's time limit so nothing runs twice.
+    if broker_url.startswith(("redis://", "rediss://")):
+        return {"visibility_timeout": 2 * 60 * 60}
+    return {}
 
 
 def enqueue(app: Flask, task_name: str, *args, **kwargs) -> bool:
