@@ -88,8 +88,25 @@ def load_demo_command(password: str | None) -> None:
     db.session.commit()
     verb = "Loaded" if result.created else "Already loaded"
     click.echo(f"{verb}: {result.plan.title} (plan {result.plan.id}).")
+    _print_sign_ins(result.sign_ins)
+
+
+@demo_group.command("sign-ins")
+def demo_sign_ins_command() -> None:
+    """Print the demo's sign-ins again (the web process does so on start)."""
+    from app.demo.loader import demo_password, load_demo
+
+    result = load_demo(demo_password(current_app.config["INSTANCE_DIR"]))
+    db.session.rollback()
+    if result.created:
+        fail("The demo plan is not loaded: run flask --app wsgi demo load")
+    _print_sign_ins(result.sign_ins)
+
+
+def _print_sign_ins(sign_ins) -> None:
     click.echo("")
     click.echo("Sign in at http://127.0.0.1:5000 as any of:")
-    width = max(len(s.email) for s in result.sign_ins)
-    for sign_in in result.sign_ins:
+    width = max(len(s.email) for s in sign_ins)
+    for sign_in in sign_ins:
         click.echo(f"  {sign_in.role.label:<20} {sign_in.email:<{width}}  password: {sign_in.password}")
+    click.echo("")

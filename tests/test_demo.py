@@ -70,3 +70,18 @@ def test_the_demo_loads_through_the_command_line_and_prints_a_sign_in_per_role(a
     again = runner.invoke(args=["demo", "load", "--password", "demo password 123"])
     assert again.exit_code == 0
     assert "Already loaded" in again.output
+
+
+def test_the_sign_ins_are_printed_again_without_changing_anything(app):
+    runner = app.test_cli_runner()
+    missing = runner.invoke(args=["demo", "sign-ins"])
+    assert missing.exit_code != 0
+    assert "The demo plan is not loaded" in missing.output
+    assert db.session.scalar(select(func.count()).select_from(Plan)) == 0
+
+    runner.invoke(args=["demo", "load"])
+    before = _counts()
+    result = runner.invoke(args=["demo", "sign-ins"])
+    assert result.exit_code == 0, result.output
+    assert "Board secretary" in result.output
+    assert _counts() == before
