@@ -74,6 +74,12 @@ def load_config(overrides: dict | None = None) -> dict:
             "GOVUK_FRONTEND_DIR", str(BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")
         ),
         "ACTIONS_PER_PAGE": 50,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
+        # Sign-in throttling: shared by every web process when this is a Redis URL.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
+        "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
         # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),

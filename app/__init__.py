@@ -47,6 +47,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (register every table with the metadata)
 
     _register_blueprints(app)
+    from app.security import init_security
+
+    init_security(app)  # first: request ids and session expiry before access checks
     _register_access_control(app)
     _register_template_helpers(app)
 
@@ -108,15 +111,6 @@ def _register_access_control(app: Flask) -> None:
         if not allowed(current_user, permission):
             deny(f"role {current_user.role} lacks {permission}")
         return None
-
-    @app.after_request
-    def no_store_when_signed_in(response):
-        if current_user and current_user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -121,6 +121,7 @@ def app(session_app: Flask) -> Iterator[Flask]:
         db.session.rollback()
         _empty_every_table()
         db.session.remove()
+        session_app.extensions["sign_in_throttle"].storage.reset()
     session_app.config.clear()
     session_app.config.update(saved)
 

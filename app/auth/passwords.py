@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 
@@ -32,9 +33,15 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused, or None. Length only: no composition rules."""
+    """Why a new password is refused, or None.
+
+    As the NCSC advises: a minimum length and a deny-list of common passwords
+    (zxcvbn's lists and patterns), never composition rules; long passphrases welcome.
+    """
     if len(password) < MINIMUM_LENGTH:
         return f"Password must be at least {MINIMUM_LENGTH} characters long"
+    if zxcvbn(password[:100])["score"] < 2:
+        return "Password is too common or too easy to guess: try three or four random words"
     return None
 
 
