@@ -415,6 +415,8 @@ class _Interpreter:
         timescale = action.timescale
         if timescale is None:
             return
+        if self.mapping.column(Field.DUE_DATE) is not None and action.due_date is not None:
+            return  # the due date was settled in its own column
         label = action.reference or f"on row {action.row}"
         if len(timescale.text) > TIMESCALE_LIMIT:
             self.issue(action.row, ERROR, "timescale", f"The timescale of {label} is longer than {TIMESCALE_LIMIT} characters")

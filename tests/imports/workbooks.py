@@ -63,9 +63,10 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def peterborough_workbook(*, second_1_2_1: str = "1.2.2") -> bytes:
+def peterborough_workbook(*, second_1_2_1: str = "1.2.2", revised: bool = False) -> bytes:
     """Pillars 1 and 2 of the sample plan. The original numbers two actions
-    1.2.1; ``second_1_2_1="1.2.1"`` keeps that mistake."""
+    1.2.1; ``second_1_2_1="1.2.1"`` keeps that mistake. ``revised`` is the
+    next month's workbook: 1.1.1's impossible date settled, 1.1.2 slipping."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Detailed actions"
@@ -93,7 +94,7 @@ def peterborough_workbook(*, second_1_2_1: str = "1.2.2") -> bytes:
     row(*PETERBOROUGH_HEADER)
     section(f"1.1 Outcome: {OUTCOME_1_1}")
     row(
-        "1.1.1\nLinks to IN10 & 12 OR 1", ACTION_1_1_1, "31.02.12", "G", "Sue Westcott",
+        "1.1.1\nLinks to IN10 & 12 OR 1", ACTION_1_1_1, "29.02.12" if revised else "31.02.12", "G", "Sue Westcott",
         "• A gap analysis completed that will link guidance to practice, against which management can be assessed\n"
         "• Will inform middle managers development programme",
     )
@@ -101,7 +102,7 @@ def peterborough_workbook(*, second_1_2_1: str = "1.2.2") -> bytes:
         "1.1.2\nLinks to IN10 & 12 OR 5",
         "Produce and issue clear guidance for leadership and management roles. Principles to include "
         "responsibilities and accountabilities for managers and staff",
-        "31.03.12", "G", "Sue Westcott",
+        "30.04.12" if revised else "31.03.12", "A" if revised else "G", "Sue Westcott / Ann Garratt" if revised else "Sue Westcott",
         "• Leadership and management best practice guide published to all managers and supervisors\n"
         "• Capability framework published for all managers",
     )
