@@ -74,6 +74,9 @@ def load_config(overrides: dict | None = None) -> dict:
             "GOVUK_FRONTEND_DIR", str(BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")
         ),
         "ACTIONS_PER_PAGE": 50,
+        # A plan with more actions than this imports as a background task.
+        "IMPORT_BACKGROUND_ACTIONS": int(os.environ.get("IMPORT_BACKGROUND_ACTIONS", 500)),
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024)),
         # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),

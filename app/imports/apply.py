@@ -16,6 +16,7 @@ This service flushes; the caller commits once, or rolls back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -32,6 +33,8 @@ from app.imports.interpret import PlanReading
 from app.models import Action, Outcome, Person, Pillar, Plan, Requirement
 
 __all__ = ["ImportSummary", "apply_reading", "known_people", "plan_title_for"]
+
+PROGRESS_EVERY = 100
 
 _KIND_BY_PREFIX = {
     "IN": RequirementKind.IMPROVEMENT_NOTICE,
@@ -87,8 +90,12 @@ def apply_reading(
     plan_title: str | None = None,
     plan_id: int | None = None,
     strict: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
-    """Create or update the plan the reading describes. Refuses a reading with errors."""
+    """Create or update the plan the reading describes. Refuses a reading with errors.
+
+    ``progress`` is told how many actions are done, every hundred or so.
+    """
     if not reading.can_import(strict):
         problems = reading.errors or reading.warnings
         raise ValidationFailed({"file": f"{len(problems)} problems stop the import; the first: {problems[0]}"})
@@ -98,7 +105,7 @@ def apply_reading(
     pillars = _pillars(reading, plan, people, summary)
     outcomes = _outcomes(reading, plan, pillars, summary)
     requirements = _requirements(reading, plan, summary)
-    _actions(reading, plan, pillars, outcomes, people, requirements, summary)
+    _actions(reading, plan, pillars, outcomes, people, requirements, summary, progress)
     db.session.flush()
     return summary
 
@@ -199,6 +206,7 @@ def _actions(
     people: dict[str, Person],
     requirements: dict[str, Requirement],
     summary: ImportSummary,
+    progress: Callable[[int], None] | None,
 ) -> None:
     mapping = reading.mapping
     has = {f for f in Field if mapping is not None and mapping.column(f) is not None}
@@ -212,6 +220,9 @@ def _actions(
     }
     in_file = set()
     for position, read in enumerate(reading.actions):
+        if progress is not None and position and position % PROGRESS_EVERY == 0:
+            db.session.flush()
+            progress(position)
         in_file.add(read.reference)
         action = existing.get(read.reference)
         creating = action is None
