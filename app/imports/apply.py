@@ -130,7 +130,8 @@ def _plan(reading: PlanReading, plan_title: str | None, plan_id: int | None) -> 
 
 def _people(reading: PlanReading, summary: ImportSummary) -> dict[str, Person]:
     names = reading.people
-    lowered = [name.casefold() for name in names]
+    # lower() on both sides, as the database lowers; casefold() would not match it.
+    lowered = sorted({name.lower() for name in names})
     found: dict[str, Person] = {}
     if lowered:
         for person in db.session.scalars(select(Person).where(func.lower(Person.name).in_(lowered)).order_by(Person.id)):
@@ -218,6 +219,7 @@ def _actions(
             .options(selectinload(Action.delivery_leads), selectinload(Action.requirements))
         )
     }
+    unreadable_rag_rows = {issue.row for issue in reading.issues if issue.field == "rag"}
     in_file = set()
     for position, read in enumerate(reading.actions):
         if progress is not None and position and position % PROGRESS_EVERY == 0:
@@ -246,7 +248,7 @@ def _actions(
             action.due_date = read.due_date
         if read.rag is not None:
             action.rag = read.rag.value
-        elif creating or (Field.RAG in has and not _rag_was_unreadable(reading, read.row)):
+        elif creating or (Field.RAG in has and read.row not in unreadable_rag_rows):
             action.rag = Rag.NOT_STARTED.value
         if creating or read.state is not None:
             action.state = read.derived_state.value
@@ -261,10 +263,6 @@ def _actions(
         if creating or Field.LINKS in has or read.links:
             action.requirements = [requirements[number] for number in read.links]
     summary.actions_not_in_file = sorted(set(existing) - in_file, key=_reference_key)
-
-
-def _rag_was_unreadable(reading: PlanReading, row: int) -> bool:
-    return any(issue.row == row and issue.field == "rag" for issue in reading.issues)
 
 
 def _reference_key(reference: str) -> tuple[int, ...]:

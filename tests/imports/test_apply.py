@@ -158,3 +158,48 @@ def test_two_plans_with_the_same_title_must_be_told_apart_by_id(app):
     db.session.rollback()
     summary = apply_reading(reading, plan_id=twin.id)
     assert (summary.plan_id, summary.actions_created) == (twin.id, 4)
+
+
+def _tracker(rows: int) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["Reference", "Action", "Timescale", "RAG", "Delivery lead", "Links"])
+    for i in range(rows):
+        workbook.active.append([
+            f"{i // 40 + 1}.{i // 10 % 4 + 1}.{i % 10 + 1}", f"Action {i}", "31.03.12", "G",
+            f"Lead{i % 9} Person / Other{i % 5} Person", f"Links to IN {i % 16 + 1} OR {i % 18 + 1}",
+        ])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("again", [False, True], ids=["first import", "re-import"])
+def test_the_number_of_reads_does_not_grow_with_the_number_of_rows(app, again):
+    from sqlalchemy import event
+
+    selects = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    made = []
+    for rows in (40, 160):
+        reading = interpret(read_upload(_tracker(rows), "tracker.xlsx"), known_people=known_people())
+        if again:
+            apply_reading(reading, plan_title=f"Plan {rows}")
+            db.session.commit()
+        selects.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            summary = apply_reading(reading, plan_title=f"Plan {rows}")
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        made.append((len(selects), summary.actions_created + summary.actions_updated))
+    assert made[0][0] == made[1][0]
+    assert [actions for _, actions in made] == [40, 160]
