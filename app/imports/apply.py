@@ -114,12 +114,14 @@ def _plan(reading: PlanReading, plan_title: str | None, plan_id: int | None) -> 
     if plan_id is not None:
         plan = db.session.get(Plan, plan_id)
         if plan is None:
-            raise ValidationFailed({"plan": f"There is no plan {plan_id}"})
+            raise ValidationFailed({"plan": f"There is no plan {plan_id}: see the ids with flask --app wsgi plan list"})
         return plan, False
     title = plan_title_for(reading, plan_title)
     matches = db.session.scalars(select(Plan).where(func.lower(Plan.title) == title.lower())).all()
     if len(matches) > 1:
-        raise ValidationFailed({"plan": f"{len(matches)} plans are called '{title}': choose one by its id"})
+        raise ValidationFailed(
+            {"plan": f"{len(matches)} plans are called '{title}': give another title, or choose the plan by its id (--plan-id)"}
+        )
     if matches:
         return matches[0], False
     plan = Plan(title=title)

@@ -36,10 +36,13 @@ def register(plan_group: click.Group) -> None:
     @plan_group.command("import")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--plan-title", help="Title of the plan to create or update (default: the title row, or the file name).")
+    @click.option("--plan-id", type=int, help="Update this plan, whatever its title.")
     @click.option("--sheet", help="The worksheet to read (default: the first).")
     @click.option("--dry-run", is_flag=True, help="Show the report and change nothing.")
     @click.option("--strict", is_flag=True, help="Refuse the import when there are warnings too.")
-    def import_plan(file: Path, plan_title: str | None, sheet: str | None, dry_run: bool, strict: bool) -> None:
+    def import_plan(
+        file: Path, plan_title: str | None, plan_id: int | None, sheet: str | None, dry_run: bool, strict: bool
+    ) -> None:
         """Import an action plan from an .xlsx or .csv file; re-importing updates it in place."""
         if not file.exists():
             raise click.ClickException(f"{file} does not exist: give the path to an .xlsx or .csv file")
@@ -55,10 +58,11 @@ def register(plan_group: click.Group) -> None:
             kind = "errors" if reading.errors else "warnings (--strict)"
             raise click.ClickException(f"Not imported: {count} {kind} above; fix the file and import it again")
         if dry_run:
-            click.echo(f"Dry run: nothing changed. Would import into '{plan_title_for(reading, plan_title)}'.")
+            target = f"plan {plan_id}" if plan_id is not None else f"'{plan_title_for(reading, plan_title)}'"
+            click.echo(f"Dry run: nothing changed. Would import into {target}.")
             return
         try:
-            summary = apply_reading(reading, plan_title=plan_title, strict=strict)
+            summary = apply_reading(reading, plan_title=plan_title, plan_id=plan_id, strict=strict)
         except ValidationFailed as failure:
             db.session.rollback()
             raise click.ClickException("; ".join(failure.problems.values())) from None

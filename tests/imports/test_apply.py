@@ -153,7 +153,7 @@ def test_two_plans_with_the_same_title_must_be_told_apart_by_id(app):
     twin = factories.plan("Twin")
     db.session.commit()
     reading = interpret(read_upload(wb.westbury_csv(), "westbury.csv"))
-    with pytest.raises(ValidationFailed, match="2 plans are called 'Twin': choose one by its id"):
+    with pytest.raises(ValidationFailed, match="2 plans are called 'Twin': give another title, or choose the plan by its id"):
         apply_reading(reading, plan_title="Twin")
     db.session.rollback()
     summary = apply_reading(reading, plan_id=twin.id)

@@ -1,7 +1,7 @@
 """``flask --app wsgi plan import FILE``: exit status, report, and nothing changed when refused."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Action, Plan
@@ -87,3 +87,19 @@ def test_a_missing_file_is_one_line_saying_what_to_give(app, tmp_path):
     result = _run(app, tmp_path / "nope.xlsx")
     assert result.exit_code != 0
     assert result.output.strip() == f"Error: {tmp_path / 'nope.xlsx'} does not exist: give the path to an .xlsx or .csv file"
+
+
+def test_plan_id_updates_that_plan_and_a_missing_one_is_one_line(app, tmp_path):
+    plan = factories.plan("Westbury children's plan")
+    db.session.commit()
+    path = tmp_path / "westbury.csv"
+    path.write_bytes(wb.westbury_csv())
+    missing = _run(app, path, "--plan-id", plan.id + 1)
+    assert missing.exit_code != 0
+    assert missing.output.splitlines()[-1] == (
+        f"Error: There is no plan {plan.id + 1}: see the ids with flask --app wsgi plan list"
+    )
+    result = _run(app, path, "--plan-id", plan.id)
+    assert result.exit_code == 0, result.output
+    assert f"Updated plan {plan.id}: Westbury children's plan" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Action).where(Action.plan_id == plan.id)) == 4
