@@ -74,9 +74,9 @@ class Section:
 
 
 _PILLAR_RE = re.compile(
-    r"(?:pillar|theme|priority|workstream|section)\s+(?P<n>\d{1,2}|"
+    r"(?:pillar|theme|priority|workstream)\s+(?P<n>\d{1,2}|"
     + "|".join(_NUMBER_WORDS)
-    + r")\s*"
+    + r")\b\s*"
     + _DASHES
     + r"?\s*(?P<title>.*)",
     re.IGNORECASE | re.DOTALL,

@@ -21,6 +21,7 @@ from datetime import date
 
 from app.domain.lifecycle import ActionState
 from app.domain.plan_cells import (
+    Section,
     parent_references,
     read_links,
     read_rag,
@@ -262,6 +263,11 @@ class _Interpreter:
         if self.cell(row, Field.TITLE) and len(filled) > 1:
             return False
         found = read_section(filled[0])
+        if found is None and len(filled) == 1 and not self.cell(row, Field.TITLE):
+            # "2.1 Deliver a robust programme" alone in the reference column heads an outcome.
+            reference, statement = split_reference(self.cell(row, Field.REFERENCE))
+            if reference and reference.count(".") == 1 and statement:
+                found = Section("outcome", statement, reference=reference)
         if found is None and len(filled) == 1 and _NOTE_RE.match(filled[0]):
             self.issue(number, WARNING, "", f"Not read: '{_short(filled[0])}' is a note, not an action")
             return True

@@ -66,7 +66,10 @@ def test_section_rows_name_a_pillar_an_outcome_or_a_pillars_objectives_and_leads
 
 @pytest.mark.parametrize(
     "text",
-    ["Conduct and complete a leadership survey", "1.1.1", "Pillars are reviewed monthly", "OR = Ofsted Report", ""],
+    [
+        "Conduct and complete a leadership survey", "1.1.1", "Pillars are reviewed monthly", "OR = Ofsted Report",
+        "Section 47 enquiries completed within timescale", "Pillar Oneself", "",
+    ],
 )
 def test_other_text_is_not_a_section_row(text):
     assert read_section(text) is None

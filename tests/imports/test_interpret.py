@@ -208,3 +208,15 @@ def test_a_title_is_the_first_line_of_the_action_cell_without_its_bullet_and_nev
     title, steps = split_title("word " * 200)
     assert len(title) <= 500 and title.endswith("…")
     assert steps == ("word " * 200).strip()
+
+
+def test_a_reference_and_statement_alone_in_the_reference_column_heads_an_outcome():
+    table = read_pasted(
+        "Reference\tAction\tTimescale\n"
+        "3.1 Contacts are dealt with efficiently\n"
+        "3.1.1\tAudit the contact service\t30.01.12\n"
+    )
+    reading = interpret(table)
+    assert {r: o.statement for r, o in reading.outcomes.items()} == {"3.1": "Contacts are dealt with efficiently"}
+    assert [(a.reference, a.outcome) for a in reading.actions] == [("3.1.1", "3.1")]
+    assert reading.issues == []
