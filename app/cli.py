@@ -20,6 +20,9 @@ def fail(message: str) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.imports.cli import register as register_import
+
+    register_import(plan_group)
     app.cli.add_command(users_group)
     app.cli.add_command(plan_group)
     app.cli.add_command(demo_group)

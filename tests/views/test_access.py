@@ -14,7 +14,7 @@ EVERYONE = frozenset(Role)
 ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
 PUBLIC = "public"
 
-# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}.
+# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {token}.
 ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "assets.govuk_asset": ("/assets/govuk-frontend.min.css", PUBLIC),
     "static": ("/static/pillar.css", PUBLIC),
@@ -31,6 +31,9 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "plans.people": ("/plans/{plan}/people", EVERYONE),
     "plans.requirements": ("/plans/{plan}/requirements", EVERYONE),
     "admin.users": ("/admin/users", ADMIN_ONLY),
+    "imports.new": ("/admin/import", ADMIN_ONLY),
+    "imports.preview": ("/admin/import/{token}", ADMIN_ONLY),
+    "imports.run": ("/admin/import/{token}/run", ADMIN_ONLY),
 }
 
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
@@ -62,7 +65,10 @@ def world(app):
     from app.extensions import db
 
     db.session.commit()
-    return {"plan": plan.id, "number": pillar.number, "action": action.id}
+    from app.imports.jobs import save_upload
+
+    token = save_upload(b"Reference,Action\n1.1.1,Audit the files\n", "plan.csv").token
+    return {"plan": plan.id, "number": pillar.number, "action": action.id, "token": token}
 
 
 def _path(template: str, world: dict) -> str:

@@ -1,0 +1,1 @@
+"""Importing an existing action plan from Excel, CSV or a pasted table."""
