@@ -24,6 +24,7 @@ class Permission(StrEnum):
     PUBLIC = "public"  # no sign-in needed
     VIEW_PLAN = "view_plan"
     MANAGE_USERS = "manage_users"
+    ENTER_INDICATOR_VALUES = "enter_indicator_values"
 
 
 _EVERY_READER = frozenset(Role)
@@ -31,6 +32,7 @@ _EVERY_READER = frozenset(Role)
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_PLAN: _EVERY_READER,
     Permission.MANAGE_USERS: frozenset({Role.ADMINISTRATOR}),
+    Permission.ENTER_INDICATOR_VALUES: frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER}),
 }
 
 
