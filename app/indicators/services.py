@@ -185,10 +185,13 @@ def import_file(plan: Plan, filename: str, content: bytes, *, actor: User | None
     if missing or unknown:
         parts = []
         if missing:
-            parts.append(f"missing the column{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
+            parts.append(f"Add the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} to the headings")
         if unknown:
-            parts.append(f"has unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
-        raise ValidationFailed({"file": f"The headings are {' and '.join(parts)}"})
+            parts.append(
+                f"Remove or rename the unknown column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
+                f"the headings may be {', '.join(known)}"
+            )
+        raise ValidationFailed({"file": "; ".join(parts)})
     records = []
     for number, row in enumerate(rows[1:], start=2):
         if _blank(row):
