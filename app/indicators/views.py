@@ -24,6 +24,12 @@ bp = Blueprint("indicators", __name__)
 _ENTRY_MONTHS = 24
 
 
+@bp.app_template_filter("sentence")
+def sentence(text: str) -> str:
+    """A reason as a sentence: its first letter capital, the rest (month names too) as written."""
+    return text[:1].upper() + text[1:]
+
+
 @bp.app_template_global("indicator_alerts")
 def indicator_alerts(plan: Plan) -> list[queries.Summary]:
     """For the plan overview's panel, so the page that includes it needs no change."""
