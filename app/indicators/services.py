@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,12 +21,12 @@ from app.domain.errors import ValidationFailed
 from app.domain.kpi import IndicatorRules, Target, Unit, value_from_parts
 from app.extensions import db
 from app.indicators import parsing
-from app.models import Indicator, IndicatorTarget, IndicatorValue, Plan, User
+from app.models import Action, Indicator, IndicatorTarget, IndicatorValue, Plan, Requirement, User
 
 VALUE_HEADINGS = ("code", "period", "value", "numerator", "denominator", "commentary")
 DEFINITION_HEADINGS = (
     "code", "title", "unit", "polarity", "baseline", "targets", "floor", "alert_threshold", "tolerance",
-    "definition", "baseline_label", "improvement_notice_target",
+    "definition", "baseline_label", "improvement_notice_target", "actions", "requirements",
 )  # fmt: skip
 _REQUIRED = {"values": ("code", "period"), "definitions": ("code", "title", "unit", "polarity")}
 _ROW_LIMIT = 10_000
@@ -270,6 +271,26 @@ def _optional_number(record: dict, field: str, label: str, messages: list[str]) 
         return None
 
 
+def _links(record: dict, field: str, known: dict, noun: str, messages: list[str]) -> list | None:
+    """The actions or requirements a row links to, by reference ("2.1.1; 3.1.7", "IN 1, OR 7");
+    None when the file has no such column, so existing links are kept."""
+    if field not in record:
+        return None
+    found, missing = [], []
+    for part in re.split(r"[;,\n]+", _text(record[field])):
+        reference = part.strip()
+        if not reference:
+            continue
+        if reference.lower() in known:
+            if known[reference.lower()] not in found:
+                found.append(known[reference.lower()])
+        else:
+            missing.append(reference)
+    if missing:
+        messages.append(f"no {noun} {', '.join(missing)} in this plan")
+    return found
+
+
 def _import_definitions(plan: Plan, records) -> ImportResult:
     indicators = {
         i.code.lower(): i
@@ -277,11 +298,17 @@ def _import_definitions(plan: Plan, records) -> ImportResult:
             select(Indicator).where(Indicator.plan_id == plan.id).options(selectinload(Indicator.targets))
         )
     }
+    actions = {a.reference.lower(): a for a in db.session.scalars(select(Action).where(Action.plan_id == plan.id))}
+    requirements = {
+        r.number.lower(): r for r in db.session.scalars(select(Requirement).where(Requirement.plan_id == plan.id))
+    }
     problems: dict[str, str] = {}
     cleaned = []
     seen: dict[str, int] = {}
     for number, record in records:
         messages: list[str] = []
+        linked_actions = _links(record, "actions", actions, "action", messages)
+        linked_requirements = _links(record, "requirements", requirements, "requirement", messages)
         code, title = _text(record.get("code")), _text(record.get("title"))
         if not code:
             messages.append("enter the indicator's code")
@@ -334,6 +361,7 @@ def _import_definitions(plan: Plan, records) -> ImportResult:
                 threshold=threshold, tolerance=tolerance, targets=targets, flagged=flagged,
                 definition=_text(record.get("definition")) or None,
                 baseline_label=_text(record.get("baseline_label")) or None,
+                actions=linked_actions, requirements=linked_requirements,
             )
         )  # fmt: skip
     if problems:
@@ -358,6 +386,10 @@ def _import_definitions(plan: Plan, records) -> ImportResult:
             indicator.definition = entry["definition"]
         if entry["baseline_label"] is not None:
             indicator.baseline_label = entry["baseline_label"]
+        if entry["actions"] is not None:
+            indicator.actions = entry["actions"]
+        if entry["requirements"] is not None:
+            indicator.requirements = entry["requirements"]
         indicator.targets.clear()
         db.session.flush()  # the old steps go before new ones with the same dates arrive
         indicator.targets.extend(IndicatorTarget(value=v, upper=u, due=d) for v, u, d in entry["targets"])

@@ -187,3 +187,29 @@ def test_a_file_whose_headings_are_neither_kind_is_refused(plan):
         import_file(plan, "x.csv", b"name,age\nA,3\n", actor=None, today=TODAY)
 
     assert refused.value.problems["file"].startswith("The first row must be headings: code, period, value")
+
+
+def test_definitions_link_the_actions_and_requirements_named_in_the_row(plan):
+    from app.models import Requirement
+
+    outcome = factories.outcome(factories.pillar(plan))
+    first, second = factories.action(outcome, "2.1.1"), factories.action(outcome, "3.1.7")
+    notice = Requirement(plan=plan, number="IN 1", text="Timely assessments")
+    db.session.add(notice)
+    content = (
+        "code,title,unit,polarity,actions,requirements\n"
+        "NI 59,Initial assessments,%,higher,2.1.1; 3.1.7,in 1\n"
+    )
+    import_file(plan, "defs.csv", content.encode(), actor=None, today=TODAY)
+    db.session.commit()
+
+    indicator = db.session.scalar(select(Indicator))
+    assert (indicator.actions, indicator.requirements) == ([first, second], [notice])
+
+    # A file without the columns keeps the links; one naming unknown references is refused.
+    import_file(plan, "defs.csv", b"code,title,unit,polarity\nNI 59,Renamed,%,higher\n", actor=None, today=TODAY)
+    assert len(indicator.actions) == 2
+    with pytest.raises(ValidationFailed) as refused:
+        import_file(plan, "d.csv", b"code,title,unit,polarity,actions\nNI 59,T,%,higher,9.9.9; 2.1.1\n",
+                    actor=None, today=TODAY)  # fmt: skip
+    assert refused.value.problems == {"row 2": "Row 2: no action 9.9.9 in this plan"}
