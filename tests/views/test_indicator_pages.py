@@ -191,3 +191,11 @@ def test_an_indicator_without_values_has_no_chart_but_says_why(client, auth, app
 
     body = client.get(f"/indicators/{indicator.id}").get_data(as_text=True)
     assert "No values have been recorded yet." in body and "pillar-chart" not in body
+
+
+def test_an_indicator_of_small_numbers_says_so_beside_its_figures(client, auth, app):
+    indicator = indicator_factories.indicator(factories.plan(), "CP REVIEWS", small_numbers=True)
+    db.session.commit()
+    _signed_in(auth, Role.VIEWER)
+
+    assert "This indicator counts small numbers" in client.get(f"/indicators/{indicator.id}").get_data(as_text=True)
