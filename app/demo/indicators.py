@@ -31,9 +31,7 @@ def load_demo_indicators(plan: Plan, data_file: Path = DEMO_INDICATORS_FILE) -> 
         return False
     data = json.loads(data_file.read_text(encoding="utf-8"))
     actions = {a.reference: a for a in db.session.scalars(select(Action).where(Action.plan_id == plan.id))}
-    requirements = {
-        r.number: r for r in db.session.scalars(select(Requirement).where(Requirement.plan_id == plan.id))
-    }
+    requirements = {r.number: r for r in db.session.scalars(select(Requirement).where(Requirement.plan_id == plan.id))}
     for position, entry in enumerate(data["indicators"], start=1):
         unit = Unit(entry["unit"])
         indicator = Indicator(
@@ -52,7 +50,9 @@ def load_demo_indicators(plan: Plan, data_file: Path = DEMO_INDICATORS_FILE) -> 
             small_numbers=entry.get("small_numbers", False),
             position=position,
             targets=[
-                IndicatorTarget(value=_number(t["value"]), upper=_number(t.get("upper")), due=date.fromisoformat(t["due"]))
+                IndicatorTarget(
+                    value=_number(t["value"]), upper=_number(t.get("upper")), due=date.fromisoformat(t["due"])
+                )
                 for t in entry.get("targets", [])
             ],
             actions=[actions[ref] for ref in entry.get("actions", []) if ref in actions],
@@ -68,7 +68,11 @@ def load_demo_indicators(plan: Plan, data_file: Path = DEMO_INDICATORS_FILE) -> 
             ],
         )
         for row in entry["values"]:
-            value, top, bottom = _number(row.get("value")), _number(row.get("numerator")), _number(row.get("denominator"))
+            value, top, bottom = (
+                _number(row.get("value")),
+                _number(row.get("numerator")),
+                _number(row.get("denominator")),
+            )
             indicator.values.append(
                 IndicatorValue(
                     period=parse_period(row["period"]),

@@ -199,7 +199,9 @@ def line_chart(data: ChartData, chart_id: str, *, width: int = 720, height: int 
         last_target = in_force[months[-1]]
         if last_target is not None:
             name = "Target range" if last_target.upper is not None else "Target"
-            labels.append((y(float(last_target.value)), f"{name} {_target_text(last_target, data.unit)}", TARGET_COLOUR))
+            labels.append(
+                (y(float(last_target.value)), f"{name} {_target_text(last_target, data.unit)}", TARGET_COLOUR)
+            )
     for line in data.lines:
         ly = y(float(line.value))
         out.append(
@@ -232,9 +234,7 @@ def line_chart(data: ChartData, chart_id: str, *, width: int = 720, height: int 
         runs.append(run)
     for points in runs:
         if len(points) > 1:
-            out.append(
-                f'<polyline points="{" ".join(points)}" fill="none" stroke="{SERIES_COLOUR}" stroke-width="3"/>'
-            )
+            out.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{SERIES_COLOUR}" stroke-width="3"/>')
     for index, month in enumerate(months):
         value = values.get(month)
         if value is not None:

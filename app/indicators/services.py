@@ -107,9 +107,7 @@ def record_value(
         raise ValidationFailed(problems)
     assert clean is not None
     existing = db.session.scalar(
-        select(IndicatorValue).where(
-            IndicatorValue.indicator_id == indicator.id, IndicatorValue.period == clean.period
-        )
+        select(IndicatorValue).where(IndicatorValue.indicator_id == indicator.id, IndicatorValue.period == clean.period)
     )
     record = _store(indicator, clean, actor, existing)
     db.session.flush()
@@ -217,9 +215,7 @@ def _row_problem(problems: dict[str, str], number: int, messages: list[str]) -> 
 
 
 def _import_values(plan: Plan, records, *, actor: User | None, today: date) -> ImportResult:
-    indicators = {
-        i.code.lower(): i for i in db.session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))
-    }
+    indicators = {i.code.lower(): i for i in db.session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
     problems: dict[str, str] = {}
     cleaned: list[tuple[Indicator, CleanValue]] = []
     seen: dict[tuple[int, date], int] = {}
@@ -395,4 +391,3 @@ def _import_definitions(plan: Plan, records) -> ImportResult:
         indicator.targets.extend(IndicatorTarget(value=v, upper=u, due=d) for v, u, d in entry["targets"])
     db.session.flush()
     return ImportResult("definitions", created, len(cleaned) - created)
-

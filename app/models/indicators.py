@@ -75,9 +75,7 @@ class Indicator(db.Model):
         back_populates="indicator", order_by=lambda: [Comparator.name, Comparator.period], cascade="all, delete-orphan"
     )
     actions: Mapped[list[Action]] = relationship(secondary=indicator_actions, order_by="Action.position")
-    requirements: Mapped[list[Requirement]] = relationship(
-        secondary=indicator_requirements, order_by="Requirement.id"
-    )
+    requirements: Mapped[list[Requirement]] = relationship(secondary=indicator_requirements, order_by="Requirement.id")
 
     @property
     def unit_enum(self) -> Unit:

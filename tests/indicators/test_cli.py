@@ -25,7 +25,9 @@ def test_definitions_then_values_are_imported_from_files_told_apart_by_their_hea
     definitions = tmp_path / "defs.csv"
     definitions.write_text("code,title,unit,polarity,targets\nNI 59,Initial assessments,%,higher,64 by 2026-10-31\n")
     values = tmp_path / "values.csv"
-    values.write_text("code,period,value,numerator,denominator,commentary\nNI 59,2026-09,,29,50,\nNI 59,2026-10,61,,,\n")
+    values.write_text(
+        "code,period,value,numerator,denominator,commentary\nNI 59,2026-09,,29,50,\nNI 59,2026-10,61,,,\n"
+    )
 
     first = _run(app, "import", str(definitions))
     second = _run(app, "import", str(values))

@@ -170,8 +170,12 @@ def test_bad_definitions_are_reported_by_row_and_nothing_is_imported(plan):
         ("x.pdf", b"%PDF", "Choose a CSV file or an Excel workbook (.xlsx)"),
         ("x.xlsx", b"not a workbook", "x.xlsx is not an Excel workbook Pillar can read"),
         ("x.csv", b"code,period,value\n", "x.csv has headings but no rows"),
-        ("x.csv", b"code,period,colour\nA,2026-10,red\n", "Remove or rename the unknown column colour: the headings may be code, period, value, numerator, "
-         "denominator, commentary"),
+        (
+            "x.csv",
+            b"code,period,colour\nA,2026-10,red\n",
+            "Remove or rename the unknown column colour: the headings may be code, period, value, numerator, "
+            "denominator, commentary",
+        ),
         ("x.csv", b"period,value\n2026-10,5\n", "Add the column code to the headings"),
     ],
 )
@@ -196,10 +200,7 @@ def test_definitions_link_the_actions_and_requirements_named_in_the_row(plan):
     first, second = factories.action(outcome, "2.1.1"), factories.action(outcome, "3.1.7")
     notice = Requirement(plan=plan, number="IN 1", text="Timely assessments")
     db.session.add(notice)
-    content = (
-        "code,title,unit,polarity,actions,requirements\n"
-        "NI 59,Initial assessments,%,higher,2.1.1; 3.1.7,in 1\n"
-    )
+    content = "code,title,unit,polarity,actions,requirements\nNI 59,Initial assessments,%,higher,2.1.1; 3.1.7,in 1\n"
     import_file(plan, "defs.csv", content.encode(), actor=None, today=TODAY)
     db.session.commit()
 

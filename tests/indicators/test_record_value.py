@@ -27,7 +27,9 @@ def indicator(app):
 
 def test_a_value_is_recorded_for_the_month_with_who_entered_it(indicator):
     officer = factories.user("performance_officer")
-    record = record_value(indicator, period="2026-10", value="61.5%", commentary=" Two late ", actor=officer, today=TODAY)
+    record = record_value(
+        indicator, period="2026-10", value="61.5%", commentary=" Two late ", actor=officer, today=TODAY
+    )
     db.session.commit()
 
     assert (record.period, record.value, record.commentary) == (date(2026, 10, 1), Decimal("61.5"), "Two late")
