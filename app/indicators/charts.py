@@ -277,8 +277,8 @@ def sparkline(title: str, points: Sequence[tuple[date, Decimal | None]], unit: U
         f"{format_value(known[-1][1], unit)} in {month_label(known[-1][0])}"
     )
     line = " ".join(position(p, float(v)) for p, v in known)
-    end = position(*known[-1][:1], float(known[-1][1]))
-    ex, ey = end.split(",")
+    last_period, last_value = known[-1]
+    ex, ey = position(last_period, float(last_value)).split(",")
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pillar-sparkline" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" focusable="false" aria-labelledby="{chart_id}-title">'

@@ -30,6 +30,7 @@ DEFINITION_HEADINGS = (
 )  # fmt: skip
 _REQUIRED = {"values": ("code", "period"), "definitions": ("code", "title", "unit", "polarity")}
 _ROW_LIMIT = 10_000
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ def _blank(row: list[object]) -> bool:
 def import_file(plan: Plan, filename: str, content: bytes, *, actor: User | None, today: date) -> ImportResult:
     """Import indicator definitions or values, told apart by their headings. All or nothing:
     any problem in any row leaves the plan as it was, and every problem is reported by row."""
+    if len(content) > MAX_IMPORT_BYTES:
+        raise ValidationFailed({"file": f"{filename} is larger than 5 MB: split it into smaller files"})
     rows = read_table(filename, content)
     while rows and _blank(rows[0]):
         rows.pop(0)

@@ -151,7 +151,12 @@ def import_file(plan_id: int):
         upload = form.file.data
         try:
             result = services.import_file(
-                plan, upload.filename or "upload.csv", upload.read(), actor=current_user, today=clock.today()
+                plan,
+                upload.filename or "upload.csv",
+                # One byte over the limit is enough for the service to refuse it.
+                upload.read(services.MAX_IMPORT_BYTES + 1),
+                actor=current_user,
+                today=clock.today(),
             )
         except ValidationFailed as failure:
             db.session.rollback()

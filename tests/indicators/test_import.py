@@ -167,6 +167,11 @@ def test_bad_definitions_are_reported_by_row_and_nothing_is_imported(plan):
     ("filename", "content", "problem"),
     [
         ("x.csv", b"", "x.csv is empty"),
+        (
+            "big.csv",
+            b"code,period,value\n" + b"A,2026-10,1\n" * 500_000,
+            "big.csv is larger than 5 MB: split it into smaller files",
+        ),
         ("x.pdf", b"%PDF", "Choose a CSV file or an Excel workbook (.xlsx)"),
         ("x.xlsx", b"not a workbook", "x.xlsx is not an Excel workbook Pillar can read"),
         ("x.csv", b"code,period,value\n", "x.csv has headings but no rows"),
