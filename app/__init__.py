@@ -69,10 +69,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.errors import register_error_handlers
     from app.imports.views import bp as imports_bp
+    from app.indicators.views import bp as indicators_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
 
-    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, imports_bp):
+    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, imports_bp, indicators_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

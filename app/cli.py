@@ -27,6 +27,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(plan_group)
     app.cli.add_command(demo_group)
 
+    from app.indicators.cli import kpi_group
+
+    app.cli.add_command(kpi_group)
+
 
 @click.group("users", help="Manage user accounts.")
 def users_group() -> None:

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     VIEW_PLAN = "view_plan"
     MANAGE_USERS = "manage_users"
     IMPORT_PLANS = "import_plans"
+    ENTER_INDICATOR_VALUES = "enter_indicator_values"
 
 
 _EVERY_READER = frozenset(Role)
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_PLAN: _EVERY_READER,
     Permission.MANAGE_USERS: frozenset({Role.ADMINISTRATOR}),
     Permission.IMPORT_PLANS: frozenset({Role.ADMINISTRATOR}),
+    Permission.ENTER_INDICATOR_VALUES: frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER}),
 }
 
 

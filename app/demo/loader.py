@@ -65,6 +65,9 @@ def load_demo(password: str, data_file: Path = DEMO_FILE) -> DemoResult:
     if created:
         plan = _create_plan(data, people_by_key)
     sign_ins = _ensure_sign_ins(data["people"], password, plan)
+    from app.demo.indicators import load_demo_indicators
+
+    load_demo_indicators(plan)
     db.session.flush()
     return DemoResult(plan=plan, created=created, sign_ins=sign_ins)
 

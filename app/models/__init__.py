@@ -1,5 +1,13 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.indicators import (
+    Comparator,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    indicator_actions,
+    indicator_requirements,
+)
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -14,6 +22,12 @@ from app.models.plan import (
 
 __all__ = [
     "Action",
+    "Comparator",
+    "Indicator",
+    "IndicatorTarget",
+    "IndicatorValue",
+    "indicator_actions",
+    "indicator_requirements",
     "Outcome",
     "Person",
     "Pillar",

@@ -47,6 +47,9 @@ MID_MONTH = IndicatorRules(Polarity.HIGHER, Unit.PERCENT, (Target(64, date(2026,
 NO_TARGETS = IndicatorRules(Polarity.HIGHER, Unit.PERCENT)
 NO_TARGETS_FLOOR = IndicatorRules(Polarity.HIGHER, Unit.PERCENT, floor=45)
 NO_TARGETS_THRESHOLD = IndicatorRules(Polarity.LOWER, Unit.PERCENT, alert_threshold=20)
+# Vacancy rate: lower is better, judged by the default tolerance of 5 points.
+VACANCIES = IndicatorRules(Polarity.LOWER, Unit.PERCENT, (Target(15, MARCH_26), Target(10, OCTOBER_26)))
+NO_RANGE = IndicatorRules(Polarity.RANGE, Unit.COUNT)
 
 
 @pytest.mark.parametrize(
@@ -166,6 +169,22 @@ def test_there_is_no_target_in_force_without_targets():
             ALERT,
             "above the 5% to 10% target range due March 2026 by 5.1 points, more than the 5 points allowed",
         ),
+        # Lower is better with the default tolerance, stepping at the month's end.
+        (VACANCIES, 15, MARCH_26, OK, "meets the 15% target due March 2026"),
+        (VACANCIES, 15, date(2026, 4, 30), WARNING, "above the 10% target due October 2026; within 5 points"),
+        (VACANCIES, 8.3, OCTOBER_26, OK, "meets the 10% target due October 2026"),
+        (VACANCIES, 15, OCTOBER_26, WARNING, "above the 10% target due October 2026; within 5 points"),
+        (
+            VACANCIES,
+            15.1,
+            OCTOBER_26,
+            ALERT,
+            "above the 10% target due October 2026 by 5.1 points, more than the 5 points allowed",
+        ),
+        (NO_RANGE, 17, MARCH_26, DATA_ONLY, "no target set"),
+        (NO_RANGE, None, MARCH_26, UNKNOWN, "no value for this period"),
+        (CASELOADS, None, MARCH_26, UNKNOWN, "no value for this period"),
+        (RE_REFERRALS, None, MARCH_26, UNKNOWN, "no value for this period"),
         # No target, no value.
         (NO_TARGETS, 64, MARCH_26, DATA_ONLY, "no target set"),
         (NO_TARGETS_FLOOR, 45, MARCH_26, DATA_ONLY, "no target set"),

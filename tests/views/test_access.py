@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 
 from app.domain.roles import Role
-from tests import factories
+from tests import factories, indicator_factories
 
 EVERYONE = frozenset(Role)
 ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
+VALUE_ENTRY = frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER})
 PUBLIC = "public"
 
-# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {token}.
+# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {token}, {indicator}.
 ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "assets.govuk_asset": ("/assets/govuk-frontend.min.css", PUBLIC),
     "static": ("/static/pillar.css", PUBLIC),
@@ -34,6 +35,10 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "imports.new": ("/admin/import", ADMIN_ONLY),
     "imports.preview": ("/admin/import/{token}", ADMIN_ONLY),
     "imports.run": ("/admin/import/{token}/run", ADMIN_ONLY),
+    "indicators.index": ("/plans/{plan}/indicators", EVERYONE),
+    "indicators.indicator": ("/indicators/{indicator}", EVERYONE),
+    "indicators.enter_value": ("/indicators/{indicator}/values", VALUE_ENTRY),
+    "indicators.import_file": ("/plans/{plan}/indicators/import", VALUE_ENTRY),
 }
 
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
@@ -62,13 +67,14 @@ def world(app):
     pillar = factories.pillar(plan, number=1)
     outcome = factories.outcome(pillar, reference="1.1")
     action = factories.action(outcome, "1.1.1", due=date(2026, 12, 1))
+    indicator = indicator_factories.indicator(plan, values={"2026-09": 58, "2026-10": 61})
     from app.extensions import db
 
     db.session.commit()
     from app.imports.jobs import save_upload
 
     token = save_upload(b"Reference,Action\n1.1.1,Audit the files\n", "plan.csv").token
-    return {"plan": plan.id, "number": pillar.number, "action": action.id, "token": token}
+    return {"plan": plan.id, "number": pillar.number, "action": action.id, "token": token, "indicator": indicator.id}
 
 
 def _path(template: str, world: dict) -> str:
@@ -161,7 +167,10 @@ def test_a_bad_new_user_form_shows_each_problem_beside_its_field_and_keeps_what_
 def test_a_missing_object_is_a_plain_404(client, auth, world):
     user = factories.user(Role.VIEWER)
     auth.sign_in(user.email)
-    for path in ("/plans/999999", "/actions/999999", f"/plans/{world['plan']}/pillars/99"):
+    for path in (
+        "/plans/999999", "/actions/999999", f"/plans/{world['plan']}/pillars/99", "/indicators/999999",
+        "/plans/999999/indicators",
+    ):
         response = client.get(path)
         assert response.status_code == 404
         assert "Page not found" in response.get_data(as_text=True)

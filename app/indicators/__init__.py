@@ -1,0 +1,1 @@
+"""Performance indicators: values, stepped targets, status, trend and charts."""
