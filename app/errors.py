@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import db
@@ -52,6 +52,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
-        reference = uuid.uuid4().hex[:12]
+        # The reference is the request id, so a user's report finds its log lines.
+        reference = getattr(g, "request_id", None) or uuid.uuid4().hex[:16]
         log.exception("server error reference=%s path=%s", reference, request.path)
         return render_error(500, reference=reference)

@@ -122,3 +122,27 @@ def test_sign_ins_failures_and_denials_reach_the_security_log_as_json_without_se
     text = "\n".join(json.dumps(line) for line in lines)
     assert "a secret attempt" not in text and factories.PASSWORD not in text
     assert logging.getLogger("pillar.security").propagate is False
+
+
+def test_a_server_error_shows_a_plain_page_with_a_reference_that_is_in_the_log(tmp_path, caplog, monkeypatch):
+    from app import create_app
+    from app.policy import Permission, requires
+
+    monkeypatch.setenv("PILLAR_INSTANCE_DIR", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+
+    @requires(Permission.PUBLIC)
+    def broken():
+        raise RuntimeError("boom: internal detail")
+
+    app.add_url_rule("/broken", "broken", broken)
+    with caplog.at_level(logging.ERROR, logger="pillar.errors"):
+        response = app.test_client().get("/broken")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in body
+    assert "boom" not in body
+    reference = response.headers["X-Request-Id"]
+    assert f"quote reference <strong>{reference}</strong>" in body
+    assert any(reference in record.getMessage() for record in caplog.records)
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
