@@ -1,5 +1,7 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.audit import AuditEvent
+from app.models.evidence import Evidence
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -11,14 +13,20 @@ from app.models.plan import (
     action_requirements,
     pillar_leads,
 )
+from app.models.updates import Comment, Update, UpdateRevision
 
 __all__ = [
     "Action",
+    "AuditEvent",
+    "Comment",
+    "Evidence",
     "Outcome",
     "Person",
     "Pillar",
     "Plan",
     "Requirement",
+    "Update",
+    "UpdateRevision",
     "User",
     "action_leads",
     "action_requirements",

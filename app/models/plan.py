@@ -148,6 +148,14 @@ class Action(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Completion: claimed by a delivery lead, then signed off by the pillar's director.
+    completion_note: Mapped[str | None] = mapped_column(Text)
+    completion_claimed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    completion_claimed_at: Mapped[datetime | None]
+    signed_off_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signed_off_at: Mapped[datetime | None]
+    # Why the action was last cancelled, sent back or reopened; every reason stays in the audit trail.
+    state_reason: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[Plan] = relationship()
     pillar: Mapped[Pillar] = relationship()
