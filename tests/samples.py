@@ -17,7 +17,7 @@ PDF = (
 CSV = b"month,referrals,assessments within timescale\n2026-09,412,71%\n2026-10,398,74%\n"
 
 EML = (
-    b"From: Lynn Chesterton <lynn@example.org>\r\nTo: board@example.org\r\n"
+    b"From: Priya Shah <priya@example.org>\r\nTo: board@example.org\r\n"
     b"Subject: Caseload audit results\r\nDate: Mon, 2 Nov 2026 09:00:00 +0000\r\n\r\n"
     b"The October caseload audit is attached.\r\n"
 )

@@ -44,7 +44,7 @@ def test_a_lead_posts_an_update_with_a_pdf_and_a_second_leads_stale_save_keeps_t
     row = lead.get_by_role("row").filter(has_text="1.1.1")
     expect(row).to_contain_text("Owed")
 
-    # Ann opens the same form now, before Lynn posts: her form is based on no update yet.
+    # Tom opens the same form now, before Priya posts: his form is based on no update yet.
     second = new_page()
     sign_in(second, live_server, world.second_lead_email, PASSWORD)
     second.goto(f"{live_server}/actions/{world.action_id}/update")
@@ -69,19 +69,19 @@ def test_a_lead_posts_an_update_with_a_pdf_and_a_second_leads_stale_save_keeps_t
     expect(november).to_contain_text("Audit found 6 teams over 20 cases.")
     expect(november.get_by_role("link", name="caseload_audit.pdf")).to_be_visible()
     history = lead.locator("#audit ~ table")
-    expect(history).to_contain_text("Lynn Chesterton")
+    expect(history).to_contain_text("Priya Shah")
     expect(history.get_by_role("row").filter(has_text="Action changed: rag")).to_contain_text("amber")
 
     second.get_by_label("Amber", exact=True).check()
-    second.get_by_label("Commentary on key activity in the period").fill("Ann's own notes on November, at length.")
+    second.get_by_label("Commentary on key activity in the period").fill("Tom's own notes on November, at length.")
     second.get_by_role("button", name="Post update").click()
 
     expect(second.get_by_text("Someone else saved this period's update while you were writing yours").first).to_be_visible()
     expect(second.get_by_label("Commentary on key activity in the period")).to_have_value(
-        "Ann's own notes on November, at length."
+        "Tom's own notes on November, at length."
     )
     expect(second.get_by_label("Amber", exact=True)).to_be_checked()
-    expect(second.locator(".pillar-conflict")).to_contain_text("Lynn Chesterton saved this update")
+    expect(second.locator(".pillar-conflict")).to_contain_text("Priya Shah saved this update")
     expect(second.get_by_text("Audit found 6 teams over 20 cases.")).to_be_visible()
 
     lead.reload()

@@ -111,23 +111,23 @@ def test_a_second_leads_stale_save_is_refused_showing_both_texts_and_changing_no
     Auth(other).sign_in(world.second_lead.email)
     second_form = _form_page(other, f"/actions/{world.action_id}/update")
     assert client.post(f"/actions/{world.action_id}/update",
-                       data=_update_data(first_form, commentary="Lynn's account of November")).status_code == 302
+                       data=_update_data(first_form, commentary="Priya's account of November")).status_code == 302
     before = _counts()
     response = other.post(f"/actions/{world.action_id}/update",
-                          data=_update_data(second_form, commentary="Ann's account, typed at length"))
+                          data=_update_data(second_form, commentary="Tom's account, typed at length"))
     body = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Someone else saved this period&#39;s update while you were writing yours" in body
-    assert "Ann&#39;s account, typed at length" in body  # hers, kept in the form
-    assert "Lynn&#39;s account of November" in body  # theirs, shown
+    assert "Tom&#39;s account, typed at length" in body  # his, kept in the form
+    assert "Priya&#39;s account of November" in body  # theirs, shown
     assert _counts() == before
-    assert db.session.scalars(select(Update.commentary)).one() == "Lynn's account of November"
+    assert db.session.scalars(select(Update.commentary)).one() == "Priya's account of November"
     # Posting again from the refused page is a deliberate overwrite, and the earlier text is kept.
     again = other.post(f"/actions/{world.action_id}/update",
-                       data=_update_data(body, commentary="Ann's account, typed at length"))
+                       data=_update_data(body, commentary="Tom's account, typed at length"))
     assert again.status_code == 302
     page = client.get(f"/actions/{world.action_id}").get_data(as_text=True)
-    assert "Earlier text of this update" in page and "Lynn&#39;s account of November" in page
+    assert "Earlier text of this update" in page and "Priya&#39;s account of November" in page
 
 
 @pytest.mark.parametrize("who", ["other_lead", "director", "viewer"])
@@ -309,5 +309,5 @@ def test_administrators_export_the_audit_trail_as_csv_with_formulas_neutralised(
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     comment = next(row for row in rows if row["entity_type"] == "comment")
     assert comment["after"] == "'=HYPERLINK(\"http://evil\")"
-    assert comment["actor"] == "Sue Westcott"
+    assert comment["actor"] == "Dana Reid"
     assert {row["entity_type"] for row in rows} >= {"user", "comment"}
