@@ -70,7 +70,7 @@ def test_a_lead_posts_an_update_with_a_pdf_and_a_second_leads_stale_save_keeps_t
     expect(november.get_by_role("link", name="caseload_audit.pdf")).to_be_visible()
     history = lead.locator("#audit ~ table")
     expect(history).to_contain_text("Priya Shah")
-    expect(history.get_by_role("row").filter(has_text="Action changed: rag")).to_contain_text("amber")
+    expect(history.get_by_role("row").filter(has_text="Action changed: rag")).to_contain_text("Amber")
 
     second.get_by_label("Amber", exact=True).check()
     second.get_by_label("Commentary on key activity in the period").fill("Tom's own notes on November, at length.")

@@ -82,7 +82,8 @@ def test_a_lead_posts_an_update_with_a_pdf_and_the_action_page_shows_it_in_the_h
     assert "Your update for November 2026 has been posted." in page
     assert "Caseload audit done: 14 of 20 teams within limit." in page
     assert "caseload_audit.pdf" in page
-    assert "<td class=\"govuk-table__cell pillar-pre\">amber</td>" in page  # RAG change: before …
+    assert '<td class="govuk-table__cell pillar-pre">Amber</td>' in page  # the RAG change, before and after
+    assert '<td class="govuk-table__cell pillar-pre">Red</td>' in page
     evidence = db.session.scalars(select(Evidence)).one()
     assert evidence.update_id == db.session.scalars(select(Update.id)).one()
     assert db.session.get(Action, world.action_id).rag == "red"
