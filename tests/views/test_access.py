@@ -14,7 +14,7 @@ EVERYONE = frozenset(Role)
 ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
 PUBLIC = "public"
 
-# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {evidence}.
+# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {evidence}, {user}.
 ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "assets.govuk_asset": ("/assets/govuk-frontend.min.css", PUBLIC),
     "static": ("/static/pillar.css", PUBLIC),
@@ -44,6 +44,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "evidence.download": ("/evidence/{evidence}/download", EVERYONE),
     "evidence.remove": ("/evidence/{evidence}/remove", ADMIN_ONLY),
     "audit.export_csv": ("/admin/audit.csv", ADMIN_ONLY),
+    "admin.change_user_role": ("/admin/users/{user}/role", ADMIN_ONLY),
 }
 
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
@@ -85,7 +86,8 @@ def world(app, tmp_path):
                         content_type="application/pdf", size_bytes=stored.size_bytes, sha256=stored.sha256)
     db.session.add(evidence)
     db.session.commit()
-    return {"plan": plan.id, "number": pillar.number, "action": action.id, "evidence": evidence.id}
+    other = factories.user(Role.VIEWER)
+    return {"plan": plan.id, "number": pillar.number, "action": action.id, "evidence": evidence.id, "user": other.id}
 
 
 def _path(template: str, world: dict) -> str:

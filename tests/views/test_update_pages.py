@@ -312,3 +312,27 @@ def test_administrators_export_the_audit_trail_as_csv_with_formulas_neutralised(
     assert comment["after"] == "'=HYPERLINK(\"http://evil\")"
     assert comment["actor"] == "Dana Reid"
     assert {row["entity_type"] for row in rows} >= {"user", "comment"}
+
+
+def test_an_administrator_changes_a_role_which_is_audited_and_others_are_refused(client, auth, world):
+    from app.models import User
+
+    auth.sign_in(world.director.email)
+    token = csrf_from(client.get("/accessibility").get_data(as_text=True))
+    denied = client.post(f"/admin/users/{world.viewer.id}/role", data={"csrf_token": token, "role": "administrator"})
+    assert denied.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(User, world.viewer.id).role == "viewer"
+    auth.sign_out()
+    auth.sign_in(world.admin.email)
+    html = _form_page(client, f"/admin/users/{world.admin.id}/role")
+    own = client.post(f"/admin/users/{world.admin.id}/role", data={"csrf_token": csrf_from(html), "role": "viewer"})
+    assert own.status_code == 400
+    assert "You cannot change your own role" in own.get_data(as_text=True)
+    html = _form_page(client, f"/admin/users/{world.viewer.id}/role")
+    response = client.post(f"/admin/users/{world.viewer.id}/role", data={"csrf_token": csrf_from(html), "role": "director"},
+                           follow_redirects=True)
+    assert "Vic Viewer is now director." in response.get_data(as_text=True)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_id == world.viewer.id,
+                                                        AuditEvent.entity_type == "user").order_by(AuditEvent.id.desc())).first()
+    assert (event.field, event.before, event.after, event.actor_name) == ("role", "viewer", "director", "Ada Admin")
