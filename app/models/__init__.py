@@ -8,6 +8,8 @@ from app.models.indicators import (
     indicator_actions,
     indicator_requirements,
 )
+from app.models.audit import AuditEvent
+from app.models.evidence import Evidence
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -19,6 +21,7 @@ from app.models.plan import (
     action_requirements,
     pillar_leads,
 )
+from app.models.updates import Comment, Update, UpdateRevision
 
 __all__ = [
     "Action",
@@ -28,11 +31,16 @@ __all__ = [
     "IndicatorValue",
     "indicator_actions",
     "indicator_requirements",
+    "AuditEvent",
+    "Comment",
+    "Evidence",
     "Outcome",
     "Person",
     "Pillar",
     "Plan",
     "Requirement",
+    "Update",
+    "UpdateRevision",
     "User",
     "action_leads",
     "action_requirements",
