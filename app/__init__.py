@@ -69,9 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.errors import register_error_handlers
+    from app.evidence.views import bp as evidence_bp
     from app.imports.views import bp as imports_bp
     from app.indicators.views import bp as indicators_bp
-    from app.evidence.views import bp as evidence_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
     from app.updates.views import bp as updates_bp

@@ -1,5 +1,7 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.audit import AuditEvent
+from app.models.evidence import Evidence
 from app.models.indicators import (
     Comparator,
     Indicator,
@@ -8,8 +10,6 @@ from app.models.indicators import (
     indicator_actions,
     indicator_requirements,
 )
-from app.models.audit import AuditEvent
-from app.models.evidence import Evidence
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
