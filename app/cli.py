@@ -24,6 +24,11 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(plan_group)
     app.cli.add_command(demo_group)
 
+    from app.escalations.cli import escalations_group, status_group
+
+    app.cli.add_command(escalations_group)
+    app.cli.add_command(status_group)
+
 
 @click.group("users", help="Manage user accounts.")
 def users_group() -> None:

@@ -1,5 +1,16 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.escalations import (
+    Escalation,
+    EscalationEvent,
+    EscalationState,
+    Notification,
+    NotificationKind,
+    Resolution,
+    StoredStatus,
+    SweepRun,
+    Trigger,
+)
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -14,6 +25,15 @@ from app.models.plan import (
 
 __all__ = [
     "Action",
+    "Escalation",
+    "EscalationEvent",
+    "EscalationState",
+    "Notification",
+    "NotificationKind",
+    "Resolution",
+    "StoredStatus",
+    "SweepRun",
+    "Trigger",
     "Outcome",
     "Person",
     "Pillar",

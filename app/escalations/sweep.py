@@ -1,0 +1,323 @@
+"""The daily sweep: raise, resolve and notify, set-based.
+
+Each level's due-date cut-off is computed once in Python
+(:func:`app.domain.escalation.cutoffs`); the rows are then found and written
+with a fixed number of INSERT ... SELECT and UPDATE statements, whatever the
+number of actions. Unique constraints make a second sweep insert nothing; a
+lock stops two sweeps of one plan from interleaving. The sweep flushes; the
+caller commits once per plan, so a killed worker leaves nothing half-done.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.clock import now
+from app.domain.escalation import Cutoffs, Level, cutoffs
+from app.domain.lifecycle import CLOSED_STATES, ActionState
+from app.domain.working_days import WorkingCalendar
+from app.extensions import db
+from app.models import (
+    Action,
+    Escalation,
+    EscalationEvent,
+    EscalationState,
+    Notification,
+    NotificationKind,
+    Plan,
+    Resolution,
+    SweepRun,
+    Trigger,
+    action_leads,
+    pillar_leads,
+)
+
+log = logging.getLogger("pillar.escalations.sweep")
+
+# Namespace for advisory locks, so they cannot collide with other features'.
+_LOCK_NAMESPACE = 0x50_11_A0_00_0000
+
+_CLOSED = [state.value for state in CLOSED_STATES]
+_RESOLVED = EscalationState.RESOLVED.value
+
+
+@dataclass
+class SweepCounts:
+    plans: int = 0
+    reminders: int = 0
+    raised: dict[int, int] = field(default_factory=lambda: {1: 0, 2: 0, 3: 0})
+    resolved: int = 0
+    notifications: int = 0
+    skipped_plans: list[int] = field(default_factory=list)
+
+    @property
+    def raised_total(self) -> int:
+        return sum(self.raised.values())
+
+    def add(self, other: SweepCounts) -> None:
+        self.plans += other.plans
+        self.reminders += other.reminders
+        for level, count in other.raised.items():
+            self.raised[level] += count
+        self.resolved += other.resolved
+        self.notifications += other.notifications
+        self.skipped_plans += other.skipped_plans
+
+    def as_dict(self) -> dict:
+        return {
+            "plans": self.plans,
+            "reminders": self.reminders,
+            "raised": {f"level{level}": count for level, count in self.raised.items()},
+            "resolved": self.resolved,
+            "notifications": self.notifications,
+            "skipped_plans": self.skipped_plans,
+        }
+
+
+def upsert_insert(table):
+    """An INSERT that skips rows a unique constraint already holds."""
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)
+
+
+def lock_plan(plan_id: int) -> None:
+    """Serialise sweeps of one plan until the transaction ends.
+
+    PostgreSQL: a transaction-scoped advisory lock, released by commit or by
+    the connection dying. SQLite allows one writer at a time, and the sweep's
+    first statement is a write, so the second sweep waits for the first.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_NAMESPACE + plan_id})
+
+
+def sweep_plan(plan_id: int, today: date) -> SweepCounts:
+    """Sweep one plan for ``today``. Flushes; the caller commits."""
+    lock_plan(plan_id)
+    run = SweepRun(plan_id=plan_id, sweep_date=today)
+    db.session.add(run)
+    db.session.flush()
+    plan = db.session.get(Plan, plan_id)
+    bounds = cutoffs(today, WorkingCalendar(plan.region), plan.escalation_rules)
+
+    counts = SweepCounts(plans=1)
+    for level, bound in (
+        (Level.LEVEL1, bounds.level1_due_on_or_before),
+        (Level.LEVEL2, bounds.level2_due_on_or_before),
+        (Level.LEVEL3, bounds.level3_due_on_or_before),
+    ):
+        counts.raised[int(level)] = _raise_overdue(plan_id, int(level), bound, today, run.id)
+    _record_raised(run.id)
+    counts.resolved = _resolve_completed(plan_id, today)
+    counts.reminders = _remind(plan_id, bounds, today)
+    counts.notifications = counts.reminders + _notify_raised(run.id, today) + _notify_awaiting(plan_id, today)
+
+    run.raised_level1, run.raised_level2, run.raised_level3 = (counts.raised[n] for n in (1, 2, 3))
+    run.resolved = counts.resolved
+    run.reminders = counts.reminders
+    run.notifications = counts.notifications
+    run.finished_at = now().replace(tzinfo=None)
+    db.session.flush()
+    log.info("swept plan %s for %s: %s", plan_id, today.isoformat(), counts.as_dict())
+    return counts
+
+
+def _open_actions(plan_id: int):
+    return and_(Action.plan_id == plan_id, Action.state.not_in(_CLOSED), Action.due_date.is_not(None))
+
+
+def _raise_overdue(plan_id: int, level: int, due_on_or_before: date, today: date, run_id: int) -> int:
+    rows = select(
+        Action.plan_id,
+        Action.id,
+        literal(level, Integer),
+        literal(Trigger.OVERDUE.value, String),
+        Action.due_date,
+        literal(today, Date),
+        literal(run_id, Integer),
+        literal(EscalationState.OPEN.value, String),
+    ).where(_open_actions(plan_id), Action.due_date <= due_on_or_before)
+    statement = (
+        upsert_insert(Escalation.__table__)
+        .from_select(
+            ["plan_id", "action_id", "level", "trigger", "cycle_due_date", "raised_on", "sweep_run_id", "state"],
+            rows,
+        )
+        .on_conflict_do_nothing()
+    )
+    return db.session.execute(statement).rowcount
+
+
+def _record_raised(run_id: int) -> None:
+    db.session.execute(
+        EscalationEvent.__table__.insert().from_select(
+            ["escalation_id", "kind", "note"],
+            select(Escalation.id, literal("raised", String), Escalation.trigger).where(
+                Escalation.sweep_run_id == run_id
+            ),
+        )
+    )
+
+
+def _resolve_completed(plan_id: int, today: date) -> int:
+    """Resolve open escalations whose action is now complete or cancelled."""
+    finished = select(Action.id).where(Action.plan_id == plan_id, Action.state.in_(_CLOSED))
+    open_on_finished = and_(
+        Escalation.plan_id == plan_id, Escalation.state != _RESOLVED, Escalation.action_id.in_(finished)
+    )
+    how = case(
+        (Escalation.revised_due_date.is_not(None), Resolution.REVISED_DATE_MET.value),
+        else_=Resolution.ACTION_COMPLETED.value,
+    )
+    db.session.execute(
+        EscalationEvent.__table__.insert().from_select(
+            ["escalation_id", "kind", "note"],
+            select(Escalation.id, literal("resolved", String), how).where(open_on_finished),
+        )
+    )
+    result = db.session.execute(
+        update(Escalation)
+        .where(open_on_finished)
+        .values(state=_RESOLVED, resolved_on=today, resolution=how)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def _insert_notifications(rows) -> int:
+    statement = (
+        upsert_insert(Notification.__table__)
+        .from_select(["recipient_id", "kind", "action_id", "escalation_id", "cycle_due_date", "sweep_date"], rows)
+        .on_conflict_do_nothing()
+    )
+    return db.session.execute(statement).rowcount
+
+
+def _remind(plan_id: int, bounds: Cutoffs, today: date) -> int:
+    """Delivery leads of actions due soon, once per due date."""
+    already = exists().where(
+        Notification.recipient_id == action_leads.c.person_id,
+        Notification.action_id == Action.id,
+        Notification.kind == NotificationKind.REMINDER.value,
+        Notification.cycle_due_date == Action.due_date,
+    )
+    rows = (
+        select(
+            action_leads.c.person_id,
+            literal(NotificationKind.REMINDER.value, String),
+            Action.id,
+            literal(None, Integer),
+            Action.due_date,
+            literal(today, Date),
+        )
+        .join(action_leads, action_leads.c.action_id == Action.id)
+        .where(
+            _open_actions(plan_id),
+            Action.state != ActionState.AWAITING_SIGN_OFF.value,
+            Action.due_date > bounds.reminder_due_after,
+            Action.due_date <= bounds.reminder_due_on_or_before,
+            not_(already),
+        )
+    )
+    return _insert_notifications(rows)
+
+
+def _notify_raised(run_id: int, today: date) -> int:
+    """Level 1 to the delivery leads; levels 2 and 3 to the pillar's directors."""
+    to_leads = (
+        select(
+            action_leads.c.person_id,
+            literal(NotificationKind.LEVEL1.value, String),
+            Escalation.action_id,
+            Escalation.id,
+            Escalation.cycle_due_date,
+            literal(today, Date),
+        )
+        .join(action_leads, action_leads.c.action_id == Escalation.action_id)
+        .where(Escalation.sweep_run_id == run_id, Escalation.level == 1)
+    )
+    kind = case(
+        (Escalation.level == 2, NotificationKind.LEVEL2.value), else_=NotificationKind.LEVEL3.value
+    )
+    to_directors = (
+        select(
+            pillar_leads.c.person_id,
+            kind,
+            Escalation.action_id,
+            Escalation.id,
+            Escalation.cycle_due_date,
+            literal(today, Date),
+        )
+        .join(Action, Action.id == Escalation.action_id)
+        .join(pillar_leads, pillar_leads.c.pillar_id == Action.pillar_id)
+        .where(Escalation.sweep_run_id == run_id, Escalation.level >= 2)
+    )
+    return _insert_notifications(to_leads) + _insert_notifications(to_directors)
+
+
+def _notify_awaiting(plan_id: int, today: date) -> int:
+    """Remind directors, daily, of escalations nobody has acknowledged yet."""
+    rows = (
+        select(
+            pillar_leads.c.person_id,
+            literal(NotificationKind.AWAITING_DECISION.value, String),
+            Escalation.action_id,
+            func.max(Escalation.id),
+            func.max(Escalation.cycle_due_date),
+            literal(today, Date),
+        )
+        .join(Action, Action.id == Escalation.action_id)
+        .join(pillar_leads, pillar_leads.c.pillar_id == Action.pillar_id)
+        .where(
+            Escalation.plan_id == plan_id,
+            Escalation.state == EscalationState.OPEN.value,
+            Escalation.level >= 2,
+            Escalation.raised_on < today,
+        )
+        .group_by(pillar_leads.c.person_id, Escalation.action_id)
+    )
+    return _insert_notifications(rows)
+
+
+def run_sweep(today: date, plan_ids: list[int] | None = None, *, working_days_only: bool = False) -> SweepCounts:
+    """Sweep every plan (or those given), committing once per plan.
+
+    ``working_days_only`` skips plans for which ``today`` is a weekend or a
+    bank holiday of their region: the scheduler runs Monday to Friday.
+    """
+    query = select(Plan.id, Plan.region).order_by(Plan.id)
+    if plan_ids is not None:
+        query = query.where(Plan.id.in_(plan_ids))
+    plans = db.session.execute(query).all()
+    db.session.commit()  # end the read, so the sweep's first statement takes the lock
+    total = SweepCounts()
+    for plan_id, region in plans:
+        if working_days_only and not WorkingCalendar(region).is_working_day(today):
+            total.skipped_plans.append(plan_id)
+            continue
+        try:
+            total.add(sweep_plan(plan_id, today))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return total
