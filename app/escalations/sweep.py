@@ -164,7 +164,7 @@ def _raise_overdue(plan_id: int, level: int, due_on_or_before: date, today: date
         )
         .on_conflict_do_nothing()
     )
-    return db.session.execute(statement).rowcount
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
 def _record_raised(run_id: int) -> None:
@@ -209,7 +209,7 @@ def _insert_notifications(rows) -> int:
         .from_select(["recipient_id", "kind", "action_id", "escalation_id", "cycle_due_date", "sweep_date"], rows)
         .on_conflict_do_nothing()
     )
-    return db.session.execute(statement).rowcount
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
 def _remind(plan_id: int, bounds: Cutoffs, today: date) -> int:
