@@ -65,10 +65,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.assets import bp as assets_bp
     from app.auth.views import bp as auth_bp
     from app.errors import register_error_handlers
+    from app.escalations.views import bp as escalations_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
 
-    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp):
+    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, escalations_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -31,9 +31,16 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "plans.people": ("/plans/{plan}/people", EVERYONE),
     "plans.requirements": ("/plans/{plan}/requirements", EVERYONE),
     "admin.users": ("/admin/users", ADMIN_ONLY),
+    "escalations.inbox": ("/escalations/inbox", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
+    "escalations.plan_list": ("/plans/{plan}/escalations", frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})),
+    "escalations.notifications": ("/notifications", EVERYONE),
+    # The escalation's page and decisions also check the object: see tests/views/test_escalation_pages.py.
+    "escalations.show": ("/escalations/{escalation}", frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})),
+    "escalations.decide": ("/escalations/{escalation}/acknowledge", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
 }
 
-GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
+POST_ONLY = {"auth.sign_out", "escalations.decide"}  # covered in test_sign_in and test_escalation_pages
+GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 
 
 def test_the_access_table_names_every_route_the_application_serves(app):
@@ -60,9 +67,15 @@ def world(app):
     outcome = factories.outcome(pillar, reference="1.1")
     action = factories.action(outcome, "1.1.1", due=date(2026, 12, 1))
     from app.extensions import db
+    from app.models import Escalation
 
+    escalation = Escalation(
+        plan_id=plan.id, action_id=action.id, level=2, trigger="overdue",
+        cycle_due_date=date(2026, 11, 2), raised_on=date(2026, 11, 9),
+    )
+    db.session.add(escalation)
     db.session.commit()
-    return {"plan": plan.id, "number": pillar.number, "action": action.id}
+    return {"plan": plan.id, "number": pillar.number, "action": action.id, "escalation": escalation.id}
 
 
 def _path(template: str, world: dict) -> str:
