@@ -27,7 +27,7 @@ from app.domain.rag import EffectiveRag, Rag, effective_rag
 from app.domain.requirements import RequirementKind
 from app.domain.rollup import RollupMethod, RollupRule
 from app.extensions import db
-from app.models.people import Person
+from app.models.people import Person, User
 
 pillar_leads = Table(
     "pillar_leads",
@@ -164,6 +164,8 @@ class Action(db.Model):
     requirements: Mapped[list[Requirement]] = relationship(
         secondary=action_requirements, back_populates="actions", order_by="Requirement.id"
     )
+    completion_claimed_by: Mapped[User | None] = relationship(foreign_keys=[completion_claimed_by_user_id])
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_user_id])
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select, text
 
+from app.domain.roles import Role
 from app.extensions import db
 from app.models import Plan
 from app.policy import Permission, requires
@@ -15,6 +17,9 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @requires(Permission.VIEW_PLAN)
 def home():
+    # Delivery leads come for what they owe: their own actions first.
+    if current_user.role == Role.DELIVERY_LEAD:
+        return redirect(url_for("updates.my_actions"))
     plan_ids = db.session.scalars(select(Plan.id).order_by(Plan.id).limit(2)).all()
     if len(plan_ids) == 1:
         return redirect(url_for("plans.overview", plan_id=plan_ids[0]))
