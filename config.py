@@ -41,6 +41,9 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+_FORM_ALLOWANCE = 1024 * 1024
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask configuration mapping from the environment."""
     instance_dir = _instance_dir()
@@ -86,6 +89,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Pillar <pillar@localhost>"),
+        # Evidence: kept outside anything served, under random names; the size limit is per file.
+        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR", str(instance_dir / "evidence")),
+        "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)),
         # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),
@@ -93,6 +99,8 @@ def load_config(overrides: dict | None = None) -> dict:
     }
     if overrides:
         config.update(overrides)
+    # A request may carry one evidence file plus the update form around it.
+    config.setdefault("MAX_CONTENT_LENGTH", config["EVIDENCE_MAX_BYTES"] + _FORM_ALLOWANCE)
     _refuse_unsafe(config)
     return config
 

@@ -63,13 +63,18 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.assets import bp as assets_bp
+    from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.errors import register_error_handlers
     from app.escalations.views import bp as escalations_bp
+    from app.evidence.views import bp as evidence_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
+    from app.updates.views import bp as updates_bp
 
-    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, escalations_bp):
+    for blueprint in (
+        assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, updates_bp, evidence_bp, audit_bp, escalations_bp
+    ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -46,8 +46,15 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("csrf failure", extra={"event": "csrf_failed", "path": request.path})
         return render_error(400, "The form had expired or was not sent from Pillar. Go back, reload the page and try again.")
 
-    for status in (400, 403, 404, 405, 413, 429, 503):
+    for status in (400, 403, 404, 405, 429, 503):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        from app.evidence.services import describe_size
+
+        limit = describe_size(app.config["EVIDENCE_MAX_BYTES"])
+        return render_error(413, f"Evidence files can be up to {limit}. Choose a smaller file and try again.")
 
     @app.errorhandler(500)
     def server_error(error):

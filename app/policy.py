@@ -26,6 +26,11 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     ESCALATION_INBOX = "escalation_inbox"
     LIST_ESCALATIONS = "list_escalations"
+    POST_UPDATE = "post_update"  # and upload evidence; the object rule narrows it to the action's leads
+    SIGN_OFF = "sign_off"  # sign off, send back, reopen, cancel; narrowed to the pillar's directors
+    COMMENT = "comment"
+    REMOVE_EVIDENCE = "remove_evidence"
+    EXPORT_AUDIT = "export_audit"
 
 
 _EVERY_READER = frozenset(Role)
@@ -36,6 +41,11 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Directors decide on escalations; the object rule below narrows it to their pillars.
     Permission.ESCALATION_INBOX: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
     Permission.LIST_ESCALATIONS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
+    Permission.POST_UPDATE: frozenset({Role.DELIVERY_LEAD, Role.ADMINISTRATOR}),
+    Permission.SIGN_OFF: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
+    Permission.COMMENT: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
+    Permission.REMOVE_EVIDENCE: frozenset({Role.ADMINISTRATOR}),
+    Permission.EXPORT_AUDIT: frozenset({Role.ADMINISTRATOR}),
 }
 
 
@@ -45,6 +55,48 @@ def allowed(user, permission: Permission) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return Role(user.role) in ROLE_PERMISSIONS[permission]
+
+
+def _signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def _is_admin(user) -> bool:
+    return _signed_in(user) and user.role == Role.ADMINISTRATOR
+
+
+def _person_id(user) -> int | None:
+    person = getattr(user, "person", None)
+    return person.id if person is not None else None
+
+
+def can_post_update(user, action) -> bool:
+    """The action's delivery leads post its updates and evidence; administrators may too."""
+    if _is_admin(user):
+        return True
+    if not allowed(user, Permission.POST_UPDATE):
+        return False
+    person_id = _person_id(user)
+    return person_id is not None and any(lead.id == person_id for lead in action.delivery_leads)
+
+
+def can_sign_off(user, action) -> bool:
+    """The pillar's accountable directors sign off, send back, reopen and cancel; administrators may too."""
+    if _is_admin(user):
+        return True
+    if not allowed(user, Permission.SIGN_OFF):
+        return False
+    person_id = _person_id(user)
+    return person_id is not None and any(lead.id == person_id for lead in action.pillar.accountable_leads)
+
+
+def can_comment(user, action) -> bool:
+    """Directors and administrators comment on any action they can see."""
+    return allowed(user, Permission.COMMENT)
+
+
+def can_remove_evidence(user) -> bool:
+    return allowed(user, Permission.REMOVE_EVIDENCE)
 
 
 def requires(permission: Permission) -> Callable:

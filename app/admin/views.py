@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.admin.forms import NewUserForm
@@ -24,7 +25,8 @@ def users():
     if form.validate_on_submit():
         try:
             user = create_user(
-                email=form.email.data, name=form.name.data, role=form.role.data, password=form.password.data
+                email=form.email.data, name=form.name.data, role=form.role.data, password=form.password.data,
+                actor=current_user,
             )
         except ValidationFailed as failure:
             db.session.rollback()

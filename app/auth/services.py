@@ -5,6 +5,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from app.audit import services as audit
 from app.auth.passwords import dummy_verify, hash_password, needs_rehash, password_problem, verify_password
 from app.clock import now
 from app.domain.errors import ValidationFailed
@@ -17,7 +18,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(*, email: str, name: str, role: str, password: str) -> User:
+def create_user(*, email: str, name: str, role: str, password: str, actor: User | None = None) -> User:
     problems: dict[str, str] = {}
     email = normalise_email(email)
     try:
@@ -38,6 +39,23 @@ def create_user(*, email: str, name: str, role: str, password: str) -> User:
         raise ValidationFailed(problems)
     user = User(email=email, name=name.strip(), role=Role.parse(role).value, password_hash=hash_password(password))
     db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user", user.id, "created", note=f"{user.name} <{user.email}>")
+    audit.record(actor, "user", user.id, "changed", field="role", before=None, after=user.role)
+    return user
+
+
+def change_role(user: User, role: str, *, actor: User | None) -> User:
+    """Give a user another role; their sessions end so the new role applies at once."""
+    try:
+        new_role = Role.parse(role)
+    except ValueError as error:
+        raise ValidationFailed({"role": str(error)}) from None
+    if new_role.value == user.role:
+        return user
+    audit.record(actor, "user", user.id, "changed", field="role", before=user.role, after=new_role.value)
+    user.role = new_role.value
+    end_all_sessions(user)
     db.session.flush()
     return user
 

@@ -1,5 +1,6 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.audit import AuditEvent
 from app.models.escalations import (
     Escalation,
     EscalationEvent,
@@ -11,6 +12,7 @@ from app.models.escalations import (
     SweepRun,
     Trigger,
 )
+from app.models.evidence import Evidence
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -22,6 +24,7 @@ from app.models.plan import (
     action_requirements,
     pillar_leads,
 )
+from app.models.updates import Comment, Update, UpdateRevision
 
 __all__ = [
     "Action",
@@ -34,11 +37,16 @@ __all__ = [
     "StoredStatus",
     "SweepRun",
     "Trigger",
+    "AuditEvent",
+    "Comment",
+    "Evidence",
     "Outcome",
     "Person",
     "Pillar",
     "Plan",
     "Requirement",
+    "Update",
+    "UpdateRevision",
     "User",
     "action_leads",
     "action_requirements",

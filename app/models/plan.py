@@ -28,7 +28,7 @@ from app.domain.rag import EffectiveRag, Rag, effective_rag
 from app.domain.requirements import RequirementKind
 from app.domain.rollup import RollupMethod, RollupRule
 from app.extensions import db
-from app.models.people import Person
+from app.models.people import Person, User
 
 pillar_leads = Table(
     "pillar_leads",
@@ -170,6 +170,14 @@ class Action(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Completion: claimed by a delivery lead, then signed off by the pillar's director.
+    completion_note: Mapped[str | None] = mapped_column(Text)
+    completion_claimed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    completion_claimed_at: Mapped[datetime | None]
+    signed_off_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signed_off_at: Mapped[datetime | None]
+    # Why the action was last cancelled, sent back or reopened; every reason stays in the audit trail.
+    state_reason: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[Plan] = relationship()
     pillar: Mapped[Pillar] = relationship()
@@ -178,6 +186,8 @@ class Action(db.Model):
     requirements: Mapped[list[Requirement]] = relationship(
         secondary=action_requirements, back_populates="actions", order_by="Requirement.id"
     )
+    completion_claimed_by: Mapped[User | None] = relationship(foreign_keys=[completion_claimed_by_user_id])
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_user_id])
 
     __mapper_args__ = {"version_id_col": version}
 

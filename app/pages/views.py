@@ -19,6 +19,9 @@ bp = Blueprint("pages", __name__)
 def home():
     if current_user.role == Role.DIRECTOR.value:
         return redirect(url_for("escalations.inbox"))
+    # Delivery leads come for what they owe: their own actions first.
+    if current_user.role == Role.DELIVERY_LEAD:
+        return redirect(url_for("updates.my_actions"))
     plan_ids = db.session.scalars(select(Plan.id).order_by(Plan.id).limit(2)).all()
     if len(plan_ids) == 1:
         return redirect(url_for("plans.overview", plan_id=plan_ids[0]))

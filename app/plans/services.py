@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.audit import services as audit
 from app.domain.errors import ValidationFailed
 from app.domain.lifecycle import ActionState
 from app.domain.rag import Rag
@@ -25,6 +26,7 @@ def add_action(
     rag: str = Rag.NOT_STARTED.value,
     state: str = ActionState.NOT_STARTED.value,
     leads: list[Person] | None = None,
+    actor=None,
     **fields,
 ) -> Action:
     """Add an action, refusing a reference already used in the plan."""
@@ -65,4 +67,5 @@ def add_action(
     )
     db.session.add(action)
     db.session.flush()
+    audit.record(actor, "action", action.id, "created", action_id=action.id, note=f"{action.reference} {action.title}")
     return action

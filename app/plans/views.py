@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,7 +13,8 @@ from app.domain.rag import Rag
 from app.extensions import db
 from app.models import Action, Pillar, Plan
 from app.plans import queries
-from app.policy import Permission, requires
+from app.policy import Permission, can_comment, can_post_update, can_remove_evidence, can_sign_off, requires
+from app.updates import queries as update_queries
 
 bp = Blueprint("plans", __name__)
 
@@ -99,7 +101,12 @@ def action(action_id: int):
     )
     if action is None:
         abort(404)
-    return render_template("plans/action.html", plan=action.plan, action=action, today=clock.today())
+    return render_template(
+        "plans/action.html", plan=action.plan, action=action, today=clock.today(),
+        history=update_queries.action_history(action),
+        may_post=can_post_update(current_user, action), may_sign_off=can_sign_off(current_user, action),
+        may_comment=can_comment(current_user, action), may_remove_evidence=can_remove_evidence(current_user),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/people")

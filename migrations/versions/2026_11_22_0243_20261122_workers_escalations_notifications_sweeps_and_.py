@@ -1,7 +1,7 @@
 """Escalations and their history, notifications, sweep runs, stored statuses; plan escalation settings; revised due dates.
 
 Revision ID: 20261122_workers
-Revises: 69e119e26d9e
+Revises: 20261122_updates
 Create Date: 2026-11-22 02:43:15.537087
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '20261122_workers'
-down_revision = '69e119e26d9e'
+down_revision = '20261122_updates'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,131 @@
+"""Reads for delivery leads and the action page: my actions, an action's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import selectinload
+
+from app.audit import queries as audit_queries
+from app.domain.lifecycle import CLOSED_STATES
+from app.domain.periods import period_label, period_start, update_deadline
+from app.domain.rag import Direction, EffectiveRag
+from app.domain.working_days import WorkingCalendar
+from app.extensions import db
+from app.models import Action, AuditEvent, Comment, Evidence, Person, Update, UpdateRevision, User, action_leads
+
+#: How near a due date must be, in working days, to flag it.
+DUE_SOON_WORKING_DAYS = 5
+
+
+@dataclass(frozen=True)
+class MyAction:
+    action: Action
+    effective: EffectiveRag
+    overdue: bool
+    due_soon: bool
+    period_label: str
+    update_owed: bool
+    update_deadline: date
+
+
+def my_actions(user: User, today: date) -> list[MyAction]:
+    """The open actions the user leads, soonest due first (undated last)."""
+    person_id = db.session.scalar(select(Person.id).where(Person.user_id == user.id))
+    if person_id is None:
+        return []
+    actions = db.session.scalars(
+        select(Action)
+        .join(action_leads, action_leads.c.action_id == Action.id)
+        .where(action_leads.c.person_id == person_id, Action.state.not_in([s.value for s in CLOSED_STATES]))
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.reference)
+        .options(selectinload(Action.plan), selectinload(Action.pillar))
+    ).all()
+    periods = {a.id: period_start(today, a.plan.cadence) for a in actions}
+    posted: set[tuple[int, date]] = set()
+    if actions:
+        posted = set(
+            db.session.execute(
+                select(Update.action_id, Update.period).where(tuple_(Update.action_id, Update.period).in_(list(periods.items())))
+            ).tuples()
+        )
+    calendars: dict[str, WorkingCalendar] = {}
+    rows = []
+    for action in actions:
+        plan = action.plan
+        calendar = calendars.setdefault(plan.region, WorkingCalendar(plan.region))
+        period = periods[action.id]
+        due = action.due_date
+        rows.append(MyAction(
+            action=action,
+            effective=action.effective_rag(today),
+            overdue=action.is_overdue(today),
+            due_soon=due is not None and due >= today
+            and calendar.working_days_between(today, due) <= DUE_SOON_WORKING_DAYS,
+            period_label=period_label(period, plan.cadence),
+            update_owed=(action.id, period) not in posted,
+            update_deadline=update_deadline(period, calendar, plan.update_deadline_working_days, plan.cadence),
+        ))
+    return rows
+
+
+@dataclass
+class UpdateEntry:
+    update: Update
+    period_label: str
+    direction: Direction
+    previous_rag: str | None
+    revisions: list[UpdateRevision] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class History:
+    updates: list[UpdateEntry]
+    evidence: list[Evidence]
+    comments: list[Comment]
+    events: list[AuditEvent]
+
+    @property
+    def live_evidence(self) -> list[Evidence]:
+        return [e for e in self.evidence if not e.is_deleted]
+
+
+def action_history(action: Action) -> History:
+    updates = db.session.scalars(
+        select(Update)
+        .where(Update.action_id == action.id)
+        .order_by(Update.period)
+        .options(selectinload(Update.author), selectinload(Update.revisions).selectinload(UpdateRevision.author))
+    ).all()
+    evidence = db.session.scalars(
+        select(Evidence)
+        .where(Evidence.action_id == action.id)
+        .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+        .options(selectinload(Evidence.uploaded_by), selectinload(Evidence.deleted_by))
+    ).all()
+    comments = db.session.scalars(
+        select(Comment).where(Comment.action_id == action.id).order_by(Comment.created_at.desc(), Comment.id.desc())
+        .options(selectinload(Comment.author))
+    ).all()
+    by_update: dict[int, list[Evidence]] = {}
+    for item in evidence:
+        if item.update_id is not None:
+            by_update.setdefault(item.update_id, []).append(item)
+    entries = []
+    previous: Update | None = None
+    for update in updates:
+        entries.append(UpdateEntry(
+            update=update,
+            period_label=period_label(update.period, action.plan.cadence),
+            direction=update.direction_from(previous),
+            previous_rag=previous.effective_rag if previous else None,
+            revisions=sorted(update.revisions, key=lambda r: r.version, reverse=True),
+            evidence=by_update.get(update.id, []),
+        ))
+        previous = update
+    entries.reverse()
+    return History(updates=entries, evidence=list(evidence), comments=list(comments),
+                   events=audit_queries.for_action(action.id))
