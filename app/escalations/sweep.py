@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import (
     Date,
@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     not_,
+    or_,
     select,
     text,
     update,
@@ -31,8 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import now
-from app.domain.escalation import Cutoffs, Level, cutoffs
+from app.domain.escalation import Cutoffs, Level, cutoffs, missing_update_level2_date
 from app.domain.lifecycle import CLOSED_STATES, ActionState
+from app.domain.periods import Cadence, period_end, period_start, previous_period
+from app.domain.rag import Rag
 from app.domain.working_days import WorkingCalendar
 from app.extensions import db
 from app.models import (
@@ -46,6 +49,7 @@ from app.models import (
     Resolution,
     SweepRun,
     Trigger,
+    Update,
     action_leads,
     pillar_leads,
 )
@@ -126,6 +130,8 @@ def sweep_plan(plan_id: int, today: date) -> SweepCounts:
         (Level.LEVEL3, bounds.level3_due_on_or_before),
     ):
         counts.raised[int(level)] = _raise_overdue(plan_id, int(level), bound, today, run.id)
+    counts.raised[2] += _raise_red_periods(plan, today, run.id)
+    counts.raised[2] += _raise_missing_update(plan, today, run.id)
     _record_raised(run.id)
     counts.resolved = _resolve_completed(plan_id, today)
     counts.reminders = _remind(plan_id, bounds, today)
@@ -156,6 +162,10 @@ def _raise_overdue(plan_id: int, level: int, due_on_or_before: date, today: date
         literal(run_id, Integer),
         literal(EscalationState.OPEN.value, String),
     ).where(_open_actions(plan_id), Action.due_date <= due_on_or_before)
+    return _insert_escalations(rows)
+
+
+def _insert_escalations(rows) -> int:
     statement = (
         upsert_insert(Escalation.__table__)
         .from_select(
@@ -165,6 +175,76 @@ def _raise_overdue(plan_id: int, level: int, due_on_or_before: date, today: date
         .on_conflict_do_nothing()
     )
     return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
+
+
+def _level2_rows(plan_id: int, trigger: Trigger, cycle_if_undated: date, today: date, run_id: int):
+    # The cycle is the due date, so an action already at level 2 for being
+    # overdue is not raised again; undated actions use the period instead.
+    return select(
+        Action.plan_id,
+        Action.id,
+        literal(2, Integer),
+        literal(trigger.value, String),
+        func.coalesce(Action.due_date, literal(cycle_if_undated, Date)),
+        literal(today, Date),
+        literal(run_id, Integer),
+        literal(EscalationState.OPEN.value, String),
+    ).where(Action.plan_id == plan_id, Action.state.not_in(_CLOSED))
+
+
+def _raise_red_periods(plan: Plan, today: date, run_id: int) -> int:
+    """Level 2 for Red in the plan's number of consecutive periods.
+
+    The run may end with the current period (its update already posted) or
+    with the previous one (whose updates may still be arriving): one
+    statement per ending, whatever the number of actions.
+    """
+    needed = plan.level2_consecutive_red_periods
+    cadence = plan.cadence or Cadence.MONTHLY.value
+    raised = 0
+    latest = period_start(today, cadence)
+    for last in (latest, previous_period(latest, cadence)):
+        window = [last]
+        while len(window) < needed:
+            window.append(previous_period(window[-1], cadence))
+        red_throughout = (
+            select(Update.action_id)
+            .where(Update.period.in_(window), Update.effective_rag == Rag.RED.value)
+            .group_by(Update.action_id)
+            .having(func.count() == needed)
+        )
+        rows = _level2_rows(plan.id, Trigger.RED_PERIODS, last, today, run_id).where(Action.id.in_(red_throughout))
+        raised += _insert_escalations(rows)
+    return raised
+
+
+def _raise_missing_update(plan: Plan, today: date, run_id: int) -> int:
+    """Level 2 when an update is still missing some working days after its deadline.
+
+    The period checked is the latest one whose escalation date has come.
+    Actions added to Pillar after the period ended, or starting after it,
+    owed no update for it.
+    """
+    cadence = plan.cadence or Cadence.MONTHLY.value
+    calendar = WorkingCalendar(plan.region)
+    rules = plan.escalation_rules
+
+    def escalates_on(start: date) -> date:
+        return missing_update_level2_date(
+            period_end(start, cadence), calendar, rules, plan.update_deadline_working_days
+        )
+
+    period = previous_period(period_start(today, cadence), cadence)
+    if escalates_on(period) > today:
+        period = previous_period(period, cadence)
+    end = period_end(period, cadence)
+    posted = select(Update.action_id).where(Update.period == period)
+    rows = _level2_rows(plan.id, Trigger.MISSING_UPDATE, period, today, run_id).where(
+        Action.created_at < end + timedelta(days=1),
+        or_(Action.start_date.is_(None), Action.start_date <= end),
+        Action.id.not_in(posted),
+    )
+    return _insert_escalations(rows)
 
 
 def _record_raised(run_id: int) -> None:
