@@ -79,8 +79,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "ACTIONS_PER_PAGE": 50,
         # Links in emails are absolute, from this address.
         "PILLAR_BASE_URL": os.environ.get("PILLAR_BASE_URL", "http://127.0.0.1:5000"),
-        # Where a delivery lead acts on an action; the update form once there is one.
-        "ACTION_UPDATE_PATH": os.environ.get("ACTION_UPDATE_PATH", "/actions/{action}"),
+        # Where a delivery lead acts on an action: its update form.
+        "ACTION_UPDATE_PATH": os.environ.get("ACTION_UPDATE_PATH", "/actions/{action}/update"),
         # Email: "smtp" sends through MAIL_HOST; "log" (the default) writes messages to the log.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("MAIL_HOST") else "log"),
         "MAIL_HOST": os.environ.get("MAIL_HOST", "localhost"),

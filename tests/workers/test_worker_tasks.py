@@ -38,7 +38,7 @@ def test_the_worker_sweeps_the_plan_and_emails_each_person_one_digest_with_links
     lead_body = by_recipient["lead@example.org"].get_payload(decode=True).decode()
     for action in (level1, board, soon):
         assert f"action {action.reference} " in lead_body
-        assert f"https://pillar.example.org/actions/{action.id}" in lead_body
+        assert f"https://pillar.example.org/actions/{action.id}/update" in lead_body
     director_body = by_recipient["director@example.org"].get_payload(decode=True).decode()
     escalation_ids = db.session.scalars(
         select(Escalation.id).where(Escalation.action_id == board.id, Escalation.level >= 2)
