@@ -64,15 +64,15 @@ def plan_escalations(plan_id: int, level: int | None, pillar_number: int | None,
     return list(db.session.scalars(query).unique())
 
 
-def notifications_for(user: User, limit: int = 200) -> list[Notification]:
+def digests_for(user: User, limit: int = 30) -> list[Notification]:
+    """The user's daily digests, newest first."""
     if user.person is None:
         return []
     return list(
         db.session.scalars(
             select(Notification)
             .where(Notification.recipient_id == user.person.id)
-            .options(joinedload(Notification.action))
-            .order_by(Notification.sweep_date.desc(), Notification.id.desc())
+            .order_by(Notification.sweep_date.desc())
             .limit(limit)
         )
     )

@@ -123,7 +123,6 @@ def refer_to_board(escalation: Escalation, actor: User, note: str, today: date) 
         escalation.acknowledged_by_id = actor.id
         escalation.acknowledged_at = now().replace(tzinfo=None)
     _record(escalation, actor, "referred", note)
-    _record(referred, actor, "raised", f"Referred by the director: {note}")
     db.session.flush()
     return referred
 

@@ -23,10 +23,10 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    not_,
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -46,6 +46,7 @@ from app.models import (
     Notification,
     NotificationKind,
     Plan,
+    Reminder,
     Resolution,
     SweepRun,
     Trigger,
@@ -124,23 +125,23 @@ def sweep_plan(plan_id: int, today: date) -> SweepCounts:
     bounds = cutoffs(today, WorkingCalendar(plan.region), plan.escalation_rules)
 
     counts = SweepCounts(plans=1)
-    for level, bound in (
-        (Level.LEVEL1, bounds.level1_due_on_or_before),
-        (Level.LEVEL2, bounds.level2_due_on_or_before),
-        (Level.LEVEL3, bounds.level3_due_on_or_before),
-    ):
-        counts.raised[int(level)] = _raise_overdue(plan_id, int(level), bound, today, run.id)
+    # Highest level first, each action at the one level its due date puts
+    # it at, unless it is already there or higher for this due date.
+    ladder = [
+        (Level.LEVEL3, bounds.level3_due_on_or_before, None),
+        (Level.LEVEL2, bounds.level2_due_on_or_before, bounds.level3_due_on_or_before),
+        (Level.LEVEL1, bounds.level1_due_on_or_before, bounds.level2_due_on_or_before),
+    ]
+    for level, on_or_before, after in ladder:
+        counts.raised[int(level)] = _raise_overdue(plan_id, int(level), on_or_before, after, today, run.id)
     counts.raised[2] += _raise_red_periods(plan, today, run.id)
     counts.raised[2] += _raise_missing_update(plan, today, run.id)
-    _record_raised(run.id)
     counts.resolved = _resolve_completed(plan_id, today)
     counts.reminders = _remind(plan_id, bounds, today)
-    counts.notifications = counts.reminders + _notify_raised(run.id, today) + _notify_awaiting(plan_id, today)
 
     run.raised_level1, run.raised_level2, run.raised_level3 = (counts.raised[n] for n in (1, 2, 3))
     run.resolved = counts.resolved
     run.reminders = counts.reminders
-    run.notifications = counts.notifications
     run.finished_at = now().replace(tzinfo=None)
     db.session.flush()
     log.info("swept plan %s for %s: %s", plan_id, today.isoformat(), counts.as_dict())
@@ -151,7 +152,16 @@ def _open_actions(plan_id: int):
     return and_(Action.plan_id == plan_id, Action.state.not_in(_CLOSED), Action.due_date.is_not(None))
 
 
-def _raise_overdue(plan_id: int, level: int, due_on_or_before: date, today: date, run_id: int) -> int:
+def _not_yet_at(level: int, cycle):
+    """No escalation of the action at ``level`` or higher for this cycle."""
+    return ~exists().where(
+        Escalation.action_id == Action.id, Escalation.cycle_due_date == cycle, Escalation.level >= level
+    )
+
+
+def _raise_overdue(
+    plan_id: int, level: int, due_on_or_before: date, due_after: date | None, today: date, run_id: int
+) -> int:
     rows = select(
         Action.plan_id,
         Action.id,
@@ -161,7 +171,9 @@ def _raise_overdue(plan_id: int, level: int, due_on_or_before: date, today: date
         literal(today, Date),
         literal(run_id, Integer),
         literal(EscalationState.OPEN.value, String),
-    ).where(_open_actions(plan_id), Action.due_date <= due_on_or_before)
+    ).where(_open_actions(plan_id), Action.due_date <= due_on_or_before, _not_yet_at(level, Action.due_date))
+    if due_after is not None:
+        rows = rows.where(Action.due_date > due_after)
     return _insert_escalations(rows)
 
 
@@ -180,16 +192,17 @@ def _insert_escalations(rows) -> int:
 def _level2_rows(plan_id: int, trigger: Trigger, cycle_if_undated: date, today: date, run_id: int):
     # The cycle is the due date, so an action already at level 2 for being
     # overdue is not raised again; undated actions use the period instead.
+    cycle = func.coalesce(Action.due_date, literal(cycle_if_undated, Date))
     return select(
         Action.plan_id,
         Action.id,
         literal(2, Integer),
         literal(trigger.value, String),
-        func.coalesce(Action.due_date, literal(cycle_if_undated, Date)),
+        cycle,
         literal(today, Date),
         literal(run_id, Integer),
         literal(EscalationState.OPEN.value, String),
-    ).where(Action.plan_id == plan_id, Action.state.not_in(_CLOSED))
+    ).where(Action.plan_id == plan_id, Action.state.not_in(_CLOSED), _not_yet_at(2, cycle))
 
 
 def _raise_red_periods(plan: Plan, today: date, run_id: int) -> int:
@@ -247,17 +260,6 @@ def _raise_missing_update(plan: Plan, today: date, run_id: int) -> int:
     return _insert_escalations(rows)
 
 
-def _record_raised(run_id: int) -> None:
-    db.session.execute(
-        EscalationEvent.__table__.insert().from_select(
-            ["escalation_id", "kind", "note"],
-            select(Escalation.id, literal("raised", String), Escalation.trigger).where(
-                Escalation.sweep_run_id == run_id
-            ),
-        )
-    )
-
-
 def _resolve_completed(plan_id: int, today: date) -> int:
     """Resolve open escalations whose action is now complete or cancelled."""
     finished = select(Action.id).where(Action.plan_id == plan_id, Action.state.in_(_CLOSED))
@@ -283,99 +285,105 @@ def _resolve_completed(plan_id: int, today: date) -> int:
     return result.rowcount
 
 
-def _insert_notifications(rows) -> int:
+def _remind(plan_id: int, bounds: Cutoffs, today: date) -> int:
+    """Delivery leads of actions due soon are reminded once per due date."""
+    rows = select(Action.id, Action.due_date, literal(today, Date)).where(
+        _open_actions(plan_id),
+        Action.state != ActionState.AWAITING_SIGN_OFF.value,
+        Action.due_date > bounds.reminder_due_after,
+        Action.due_date <= bounds.reminder_due_on_or_before,
+        exists().where(action_leads.c.action_id == Action.id),
+    )
     statement = (
-        upsert_insert(Notification.__table__)
-        .from_select(["recipient_id", "kind", "action_id", "escalation_id", "cycle_due_date", "sweep_date"], rows)
+        upsert_insert(Reminder.__table__)
+        .from_select(["action_id", "due_date", "sent_on"], rows)
         .on_conflict_do_nothing()
     )
     return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
-def _remind(plan_id: int, bounds: Cutoffs, today: date) -> int:
-    """Delivery leads of actions due soon, once per due date."""
-    already = exists().where(
-        Notification.recipient_id == action_leads.c.person_id,
-        Notification.action_id == Action.id,
-        Notification.kind == NotificationKind.REMINDER.value,
-        Notification.cycle_due_date == Action.due_date,
-    )
+def record_digests(today: date) -> int:
+    """One digest per person with items today; none twice for a day."""
+    items = digest_items(today).subquery()
     rows = (
-        select(
-            action_leads.c.person_id,
-            literal(NotificationKind.REMINDER.value, String),
-            Action.id,
-            literal(None, Integer),
-            Action.due_date,
-            literal(today, Date),
-        )
-        .join(action_leads, action_leads.c.action_id == Action.id)
-        .where(
-            _open_actions(plan_id),
-            Action.state != ActionState.AWAITING_SIGN_OFF.value,
-            Action.due_date > bounds.reminder_due_after,
-            Action.due_date <= bounds.reminder_due_on_or_before,
-            not_(already),
-        )
+        select(items.c.person_id, literal(today, Date), func.count())
+        .where(items.c.person_id.is_not(None))
+        .group_by(items.c.person_id)
     )
-    return _insert_notifications(rows)
+    statement = (
+        upsert_insert(Notification.__table__)
+        .from_select(["recipient_id", "sweep_date", "item_count"], rows)
+        .on_conflict_do_nothing()
+    )
+    return db.session.execute(statement.execution_options(preserve_rowcount=True)).rowcount
 
 
-def _notify_raised(run_id: int, today: date) -> int:
-    """Level 1 to the delivery leads; levels 2 and 3 to the pillar's directors."""
+def digest_items(day: date, person_ids: list[int] | None = None):
+    """Each person's items for ``day``: (person_id, kind, action_id, escalation_id, via).
+
+    ``via`` says why the person has the item: "lead" of the action, who acts
+    on its update form, or "director" of its pillar, who acts on the escalation.
+
+    Reminders and escalations raised that day on the actions a person leads;
+    escalations at level 2 and 3 on the pillars a person is accountable for;
+    and, for them, escalations still awaiting a decision from earlier days.
+    A person who both leads the action and directs the pillar gets the
+    escalation twice; the digest shows it once.
+    """
+    level_kind = case(
+        (Escalation.level == 1, NotificationKind.LEVEL1.value),
+        (Escalation.level == 2, NotificationKind.LEVEL2.value),
+        else_=NotificationKind.LEVEL3.value,
+    )
+    reminders = (
+        select(
+            action_leads.c.person_id.label("person_id"),
+            literal(NotificationKind.REMINDER.value, String).label("kind"),
+            Reminder.action_id.label("action_id"),
+            literal(None, Integer).label("escalation_id"),
+            literal("lead", String).label("via"),
+        )
+        .join(action_leads, action_leads.c.action_id == Reminder.action_id)
+        .where(Reminder.sent_on == day)
+    )
     to_leads = (
-        select(
-            action_leads.c.person_id,
-            literal(NotificationKind.LEVEL1.value, String),
-            Escalation.action_id,
-            Escalation.id,
-            Escalation.cycle_due_date,
-            literal(today, Date),
-        )
+        select(action_leads.c.person_id, level_kind, Escalation.action_id, Escalation.id, literal("lead", String))
         .join(action_leads, action_leads.c.action_id == Escalation.action_id)
-        .where(Escalation.sweep_run_id == run_id, Escalation.level == 1)
-    )
-    kind = case(
-        (Escalation.level == 2, NotificationKind.LEVEL2.value), else_=NotificationKind.LEVEL3.value
+        .where(Escalation.raised_on == day)
     )
     to_directors = (
         select(
-            pillar_leads.c.person_id,
-            kind,
-            Escalation.action_id,
-            Escalation.id,
-            Escalation.cycle_due_date,
-            literal(today, Date),
+            pillar_leads.c.person_id, level_kind, Escalation.action_id, Escalation.id, literal("director", String)
         )
         .join(Action, Action.id == Escalation.action_id)
         .join(pillar_leads, pillar_leads.c.pillar_id == Action.pillar_id)
-        .where(Escalation.sweep_run_id == run_id, Escalation.level >= 2)
+        .where(Escalation.raised_on == day, Escalation.level >= 2)
     )
-    return _insert_notifications(to_leads) + _insert_notifications(to_directors)
-
-
-def _notify_awaiting(plan_id: int, today: date) -> int:
-    """Remind directors, daily, of escalations nobody has acknowledged yet."""
-    rows = (
+    awaiting = (
         select(
             pillar_leads.c.person_id,
             literal(NotificationKind.AWAITING_DECISION.value, String),
             Escalation.action_id,
-            func.max(Escalation.id),
-            func.max(Escalation.cycle_due_date),
-            literal(today, Date),
+            Escalation.id,
+            literal("director", String),
         )
         .join(Action, Action.id == Escalation.action_id)
         .join(pillar_leads, pillar_leads.c.pillar_id == Action.pillar_id)
         .where(
-            Escalation.plan_id == plan_id,
             Escalation.state == EscalationState.OPEN.value,
             Escalation.level >= 2,
-            Escalation.raised_on < today,
+            Escalation.raised_on < day,
         )
-        .group_by(pillar_leads.c.person_id, Escalation.action_id)
     )
-    return _insert_notifications(rows)
+    parts = [reminders, to_leads, to_directors, awaiting]
+    if person_ids is not None:
+        parts = [
+            reminders.where(action_leads.c.person_id.in_(person_ids)),
+            to_leads.where(action_leads.c.person_id.in_(person_ids)),
+            to_directors.where(pillar_leads.c.person_id.in_(person_ids)),
+            awaiting.where(pillar_leads.c.person_id.in_(person_ids)),
+        ]
+    return union_all(*parts)
 
 
 def run_sweep(today: date, plan_ids: list[int] | None = None, *, working_days_only: bool = False) -> SweepCounts:
@@ -400,4 +408,12 @@ def run_sweep(today: date, plan_ids: list[int] | None = None, *, working_days_on
         except Exception:
             db.session.rollback()
             raise
+    # After the plans have committed; a sweep killed before this line leaves
+    # the escalations, and the next run records the digests from them.
+    try:
+        total.notifications = record_digests(today)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return total

@@ -162,4 +162,14 @@ def _int_arg(name: str, problems: dict, allowed: set[int]) -> int | None:
 @bp.route("/notifications")
 @requires(Permission.VIEW_PLAN)
 def notifications():
-    return render_template("escalations/notifications.html", notifications=queries.notifications_for(current_user))
+    from app.notifications.digest import items_for
+
+    digests = queries.digests_for(current_user)
+    chosen = digests[0] if digests else None
+    wanted = request.args.get("day")
+    if wanted:
+        chosen = next((digest for digest in digests if digest.sweep_date.isoformat() == wanted), None)
+        if chosen is None:
+            abort(404)
+    items = items_for(chosen.sweep_date, [chosen.recipient_id]).get(chosen.recipient_id, []) if chosen else []
+    return render_template("escalations/notifications.html", digests=digests, chosen=chosen, items=items)

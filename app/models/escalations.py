@@ -57,6 +57,8 @@ class Resolution(StrEnum):
 
 
 class NotificationKind(StrEnum):
+    """What an item of a digest is about."""
+
     REMINDER = "reminder"
     LEVEL1 = "escalation_level1"
     LEVEL2 = "escalation_level2"
@@ -91,7 +93,6 @@ class SweepRun(db.Model):
     raised_level2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     raised_level3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     resolved: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Escalation(db.Model):
@@ -109,7 +110,8 @@ class Escalation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    # Indexed by the unique constraint, which leads with it.
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     level: Mapped[int] = mapped_column(Integer)
     trigger: Mapped[str] = mapped_column(String(20))
     cycle_due_date: Mapped[date] = mapped_column(Date)
@@ -164,37 +166,42 @@ class EscalationEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class Reminder(db.Model):
+    """Delivery leads were reminded that an action is due soon: once per due date."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("action_id", "due_date", name="uq_reminders_action_due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    due_date: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date] = mapped_column(Date, index=True)
+
+    action: Mapped[Action] = relationship()
+
+
 class Notification(db.Model):
-    """One item for one person. Unique per (person, action, kind, day), so a
-    repeated sweep sends nothing twice; emailed in a daily digest."""
+    """One person's digest for one sweep day: unique per (person, day), so a
+    repeated sweep sends nothing twice. Its items are the reminders and
+    escalations of that day that concern the person, found when it is sent
+    or shown (see app.notifications.digest), so the sweep writes one row per
+    person rather than one per item."""
 
     __tablename__ = "notifications"
     __table_args__ = (
-        UniqueConstraint(
-            "recipient_id", "action_id", "kind", "sweep_date", name="uq_notifications_recipient_item_kind_day"
-        ),
-        Index("ix_notifications_unsent", "sweep_date", "emailed_at"),
+        UniqueConstraint("recipient_id", "sweep_date", name="uq_notifications_recipient_sweep_date"),
+        Index("ix_notifications_sweep_date_emailed_at", "sweep_date", "emailed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
-    # The due date the notice is about: one reminder per due date.
-    cycle_due_date: Mapped[date | None] = mapped_column(Date)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     sweep_date: Mapped[date] = mapped_column(Date)
+    item_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     emailed_at: Mapped[datetime | None]
     read_at: Mapped[datetime | None]
 
     recipient: Mapped[Person] = relationship()
-    action: Mapped[Action] = relationship()
-    escalation: Mapped[Escalation | None] = relationship()
-
-    @property
-    def kind_enum(self) -> NotificationKind:
-        return NotificationKind(self.kind)
 
 
 class StoredStatus(db.Model):

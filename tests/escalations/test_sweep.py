@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from app.escalations.sweep import run_sweep
 from app.extensions import db
-from app.models import Escalation, EscalationEvent, Notification, SweepRun
+from app.models import Escalation, EscalationEvent, Notification, NotificationKind, Reminder, SweepRun
+from app.notifications.digest import items_for
 
 
 def _levels(action_id: int) -> list[int]:
@@ -36,12 +37,12 @@ def _rows() -> tuple[int, int, int]:
         (date(2026, 12, 28), []),  # Boxing Day substitute bank holiday
         (date(2026, 12, 29), [1]),  # first working day after the due date
         (date(2027, 1, 4), [1]),  # 4 working days overdue (1 January skipped)
-        (date(2027, 1, 5), [1, 2]),  # 5 working days overdue
-        (date(2027, 1, 18), [1, 2]),  # 14 working days overdue
-        (date(2027, 1, 19), [1, 2, 3]),  # 15 working days overdue
+        (date(2027, 1, 5), [2]),  # 5 working days overdue
+        (date(2027, 1, 18), [2]),  # 14 working days overdue
+        (date(2027, 1, 19), [3]),  # 15 working days overdue
     ],
 )
-def test_an_action_climbs_the_ladder_counting_only_working_days_around_christmas(world, today, levels):
+def test_an_action_is_put_at_its_level_counting_only_working_days_around_christmas(world, today, levels):
     action = world.action("1.1.1", date(2026, 12, 24))
     db.session.commit()
 
@@ -82,7 +83,7 @@ def test_the_scheduled_sweep_skips_a_bank_holiday_but_the_command_does_not(world
     assert _levels(action.id) == []
 
     run_sweep(date(2026, 12, 28))
-    assert _levels(action.id) == [1, 2, 3]
+    assert _levels(action.id) == [3]
 
 
 def test_a_plan_can_set_its_own_ladder(world):
@@ -94,7 +95,20 @@ def test_a_plan_can_set_its_own_ladder(world):
 
     run_sweep(date(2026, 11, 20))  # 3 working days overdue
 
-    assert _levels(action.id) == [1, 2]
+    assert _levels(action.id) == [2]
+
+
+def test_an_action_swept_every_working_day_climbs_one_level_at_a_time(world):
+    action = world.action("1.1.1", date(2026, 12, 24))
+    db.session.commit()
+
+    for day in (date(2026, 12, 29), date(2027, 1, 5), date(2027, 1, 19)):
+        run_sweep(day)
+
+    raised = db.session.execute(
+        select(Escalation.level, Escalation.raised_on).where(Escalation.action_id == action.id)
+    ).all()
+    assert sorted(raised) == [(1, date(2026, 12, 29)), (2, date(2027, 1, 5)), (3, date(2027, 1, 19))]
 
 
 def test_leads_are_reminded_once_in_the_five_working_days_before_the_due_date(world):
@@ -104,34 +118,40 @@ def test_leads_are_reminded_once_in_the_five_working_days_before_the_due_date(wo
     db.session.commit()
 
     counts = run_sweep(date(2026, 11, 23))
-    reminders = select(Notification.action_id, Notification.recipient_id).where(Notification.kind == "reminder")
+    reminders = select(Reminder.action_id, Reminder.sent_on)
     first = sorted(db.session.execute(reminders).all())
     run_sweep(date(2026, 11, 24))  # the next day the window reaches 1 December
     second = sorted(db.session.execute(reminders).all())
 
-    assert counts.reminders == 2
-    assert first == sorted([(inside.id, world.lead.id), (inside.id, world.other_lead.id)])
-    assert second == sorted(first + [(outside.id, world.lead.id), (outside.id, world.other_lead.id)])
+    assert counts.reminders == 1
+    assert first == [(inside.id, date(2026, 11, 23))]
+    assert second == [(inside.id, date(2026, 11, 23)), (outside.id, date(2026, 11, 24))]
     assert complete.id not in {row.action_id for row in second}
+    lead_items = items_for(date(2026, 11, 23), [world.lead.id, world.other_lead.id])
+    assert {person: [(i.kind, i.action_id) for i in items] for person, items in lead_items.items()} == {
+        world.lead.id: [(NotificationKind.REMINDER, inside.id)],
+        world.other_lead.id: [(NotificationKind.REMINDER, inside.id)],
+    }
 
 
-def test_level_one_tells_the_leads_and_level_two_and_three_tell_the_pillar_director(world):
+def test_each_person_gets_one_digest_with_the_leads_told_of_every_level_and_the_director_of_two_and_three(world):
     level1 = world.action("1.1.1", date(2026, 11, 20))
     level3 = world.action("1.1.2", date(2026, 10, 30))
     db.session.commit()
 
     counts = run_sweep(date(2026, 11, 23))
 
-    assert counts.raised == {1: 2, 2: 1, 3: 1}
-    notices = set(db.session.execute(select(Notification.recipient_id, Notification.action_id, Notification.kind)))
-    assert notices == {
-        (world.lead.id, level1.id, "escalation_level1"),
-        (world.other_lead.id, level1.id, "escalation_level1"),
-        (world.lead.id, level3.id, "escalation_level1"),
-        (world.other_lead.id, level3.id, "escalation_level1"),
-        (world.director.id, level3.id, "escalation_level2"),
-        (world.director.id, level3.id, "escalation_level3"),
-    }
+    assert counts.raised == {1: 1, 2: 0, 3: 1}
+    digests = set(db.session.execute(select(Notification.recipient_id, Notification.item_count)))
+    assert digests == {(world.lead.id, 2), (world.other_lead.id, 2), (world.director.id, 1)}
+    items = items_for(date(2026, 11, 23), [world.lead.id, world.director.id])
+    assert sorted((i.kind, i.action_id, i.via) for i in items[world.lead.id]) == [
+        (NotificationKind.LEVEL1, level1.id, "lead"),
+        (NotificationKind.LEVEL3, level3.id, "lead"),
+    ]
+    assert [(i.kind, i.action_id, i.via) for i in items[world.director.id]] == [
+        (NotificationKind.LEVEL3, level3.id, "director")
+    ]
 
 
 def test_a_second_sweep_on_the_same_day_creates_no_rows(world):
@@ -156,17 +176,17 @@ def test_an_unacknowledged_director_escalation_is_repeated_daily_until_acknowled
     run_sweep(date(2026, 11, 23))
 
     run_sweep(date(2026, 11, 24))
-    awaiting = select(func.count()).where(Notification.kind == "awaiting_decision")
-    assert db.session.scalar(awaiting) == 1
 
+    def director_items(day: date) -> list:
+        return [(i.kind, i.action_id) for i in items_for(day, [world.director.id]).get(world.director.id, [])]
+
+    assert director_items(date(2026, 11, 24)) == [(NotificationKind.AWAITING_DECISION, action.id)]
     level2 = db.session.scalar(select(Escalation).where(Escalation.action_id == action.id, Escalation.level == 2))
     acknowledge(level2, world.director_user)
-    level3 = db.session.scalar(select(Escalation).where(Escalation.action_id == action.id, Escalation.level == 3))
-    if level3 is not None:
-        acknowledge(level3, world.director_user)
     db.session.commit()
     run_sweep(date(2026, 11, 25))
-    assert db.session.scalar(awaiting) == 1
+    assert director_items(date(2026, 11, 25)) == []
+    assert db.session.scalar(select(func.count()).where(Notification.sweep_date == date(2026, 11, 25))) == 0
 
 
 def test_completing_the_action_resolves_its_escalations_at_the_next_sweep(world):
@@ -179,11 +199,11 @@ def test_completing_the_action_resolves_its_escalations_at_the_next_sweep(world)
     db.session.commit()
     counts = run_sweep(date(2026, 11, 24))
 
-    assert counts.resolved == 2
+    assert counts.resolved == 1
     states = set(db.session.execute(select(Escalation.state, Escalation.resolution, Escalation.resolved_on)))
     assert states == {("resolved", "action_completed", date(2026, 11, 24))}
     resolved_events = db.session.scalar(select(func.count()).where(EscalationEvent.kind == "resolved"))
-    assert resolved_events == 2
+    assert resolved_events == 1
 
 
 def test_two_sweeps_at_once_raise_each_escalation_once(app, world):
@@ -208,7 +228,8 @@ def test_two_sweeps_at_once_raise_each_escalation_once(app, world):
         thread.join()
 
     assert errors == []
-    assert db.session.scalar(select(func.count()).select_from(Escalation)) == 60
+    assert db.session.scalar(select(func.count()).select_from(Escalation)) == 20
     assert db.session.scalar(select(func.count()).select_from(SweepRun)) == 2
-    raised = db.session.scalars(select(SweepRun.raised_level1).order_by(SweepRun.id)).all()
+    raised = db.session.scalars(select(SweepRun.raised_level3).order_by(SweepRun.id)).all()
     assert sorted(raised) == [0, 20]
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 3

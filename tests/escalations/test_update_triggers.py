@@ -43,8 +43,8 @@ def test_red_in_two_consecutive_periods_goes_to_the_director(world):
     assert _raised(gap) == []
     assert counts.raised[2] == 1
     assert db.session.scalar(
-        select(Notification.kind).where(Notification.recipient_id == world.director.id)
-    ) == "escalation_level2"
+        select(Notification.item_count).where(Notification.recipient_id == world.director.id)
+    ) == 1
 
 
 def test_the_plan_chooses_how_many_red_periods_escalate(world):
@@ -97,5 +97,5 @@ def test_an_action_already_at_level_two_for_being_overdue_is_not_raised_again_fo
     run_sweep(date(2026, 11, 23))
     again = run_sweep(date(2026, 11, 23))
 
-    assert [level for level, _ in _raised(action)] == [1, 2]
+    assert _raised(action) == [(2, "overdue")]
     assert again.raised_total == 0

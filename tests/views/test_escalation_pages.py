@@ -164,6 +164,6 @@ def test_people_see_their_own_notifications(client, auth, world, escalated):
 
     page = client.get("/notifications").get_data(as_text=True)
 
-    assert "Overdue: level 1" in page
+    assert "Escalated to the director: level 2" in page
     assert "1.1.1" in page
     assert "2.1.1" not in page

@@ -29,9 +29,9 @@ def test_the_worker_sweeps_the_plan_and_emails_each_person_one_digest_with_links
 
     result = run_task(worker, "workers.escalations.sweep", "2026-11-23")
 
-    assert result["raised"] == {"level1": 2, "level2": 1, "level3": 1}
-    assert result["reminders"] == 2
-    assert result["digests"] == {"digests": 3, "items": 8, "failed": 0}
+    assert result["raised"] == {"level1": 1, "level2": 0, "level3": 1}
+    assert result["reminders"] == 1
+    assert result["digests"] == {"digests": 3, "items": 7, "failed": 0}
     by_recipient = {message["To"]: message for message in mailbox.messages}
     assert sorted(by_recipient) == ["director@example.org", "lead@example.org", "olu@example.org"]
     assert len(mailbox.messages) == 3
@@ -40,13 +40,11 @@ def test_the_worker_sweeps_the_plan_and_emails_each_person_one_digest_with_links
         assert f"action {action.reference} " in lead_body
         assert f"https://pillar.example.org/actions/{action.id}/update" in lead_body
     director_body = by_recipient["director@example.org"].get_payload(decode=True).decode()
-    escalation_ids = db.session.scalars(
-        select(Escalation.id).where(Escalation.action_id == board.id, Escalation.level >= 2)
-    ).all()
-    for escalation_id in escalation_ids:
-        assert f"https://pillar.example.org/escalations/{escalation_id}" in director_body
+    escalation_id = db.session.scalar(select(Escalation.id).where(Escalation.action_id == board.id))
+    assert f"https://pillar.example.org/escalations/{escalation_id}" in director_body
     assert "Escalated to the board: level 3" in director_body
-    assert by_recipient["director@example.org"]["Subject"] == "Pillar: 2 items for you"
+    assert by_recipient["director@example.org"]["Subject"] == "Pillar: 1 item for you"
+    assert by_recipient["lead@example.org"]["Subject"] == "Pillar: 3 items for you"
 
 
 def test_a_second_sweep_on_the_worker_adds_no_rows_and_sends_no_email(world, worker, mailbox):
@@ -73,9 +71,10 @@ def test_two_sweeps_sent_at_once_to_two_worker_processes_raise_everything_once(w
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda _: run_task(worker, "workers.escalations.sweep", "2026-11-23"), range(2)))
 
-    escalations, _ = _row_counts()
-    assert escalations == 30 + 30 + 30  # level 1 for all; levels 2 and 3 too, all overdue 15+ days
-    assert sorted(result["raised"]["level1"] for result in results) == [0, 30]
+    escalations, digests = _row_counts()
+    assert escalations == 30  # each at level 3: all are 15 or more working days overdue
+    assert digests == 3
+    assert sorted(result["raised"]["level3"] for result in results) == [0, 30]
     assert db.session.scalar(select(func.count()).select_from(SweepRun)) == 2
     assert len({message["To"] for message in mailbox.messages}) == len(mailbox.messages)
 

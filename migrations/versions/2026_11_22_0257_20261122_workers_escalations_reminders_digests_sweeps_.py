@@ -1,8 +1,8 @@
-"""Escalations and their history, notifications, sweep runs, stored statuses; plan escalation settings; revised due dates.
+"""Escalations and their history, reminders, daily digests, sweep runs, stored statuses; plan escalation settings; revised due dates.
 
 Revision ID: 20261122_workers
 Revises: 20261122_updates
-Create Date: 2026-11-22 02:43:15.537087
+Create Date: 2026-11-22 02:57:58.179425
 
 """
 from alembic import op
@@ -49,12 +49,26 @@ def upgrade():
     sa.Column('raised_level2', sa.Integer(), server_default='0', nullable=False),
     sa.Column('raised_level3', sa.Integer(), server_default='0', nullable=False),
     sa.Column('resolved', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('notifications', sa.Integer(), server_default='0', nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_sweep_runs_plan_id_plans'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sweep_runs'))
     )
     with op.batch_alter_table('sweep_runs', schema=None) as batch_op:
         batch_op.create_index('ix_sweep_runs_plan_date', ['plan_id', 'sweep_date'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('sweep_date', sa.Date(), nullable=False),
+    sa.Column('item_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('emailed_at', sa.DateTime(), nullable=True),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['recipient_id'], ['people.id'], name=op.f('fk_notifications_recipient_id_people'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sa.UniqueConstraint('recipient_id', 'sweep_date', name='uq_notifications_recipient_sweep_date')
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_sweep_date_emailed_at', ['sweep_date', 'emailed_at'], unique=False)
 
     op.create_table('escalations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -81,9 +95,20 @@ def upgrade():
     sa.UniqueConstraint('action_id', 'level', 'cycle_due_date', name='uq_escalations_action_level_cycle')
     )
     with op.batch_alter_table('escalations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_escalations_action_id'), ['action_id'], unique=False)
         batch_op.create_index('ix_escalations_plan_state_level', ['plan_id', 'state', 'level'], unique=False)
         batch_op.create_index(batch_op.f('ix_escalations_sweep_run_id'), ['sweep_run_id'], unique=False)
+
+    op.create_table('reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('sent_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_reminders_action_id_actions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders')),
+    sa.UniqueConstraint('action_id', 'due_date', name='uq_reminders_action_due_date')
+    )
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminders_sent_on'), ['sent_on'], unique=False)
 
     op.create_table('escalation_events',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -98,29 +123,6 @@ def upgrade():
     )
     with op.batch_alter_table('escalation_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_escalation_events_escalation_id'), ['escalation_id'], unique=False)
-
-    op.create_table('notifications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('recipient_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('action_id', sa.Integer(), nullable=False),
-    sa.Column('escalation_id', sa.Integer(), nullable=True),
-    sa.Column('cycle_due_date', sa.Date(), nullable=True),
-    sa.Column('sweep_date', sa.Date(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.Column('emailed_at', sa.DateTime(), nullable=True),
-    sa.Column('read_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['action_id'], ['actions.id'], name=op.f('fk_notifications_action_id_actions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['escalation_id'], ['escalations.id'], name=op.f('fk_notifications_escalation_id_escalations'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recipient_id'], ['people.id'], name=op.f('fk_notifications_recipient_id_people'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
-    sa.UniqueConstraint('recipient_id', 'action_id', 'kind', 'sweep_date', name='uq_notifications_recipient_item_kind_day')
-    )
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_notifications_action_id'), ['action_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notifications_escalation_id'), ['escalation_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notifications_recipient_id'), ['recipient_id'], unique=False)
-        batch_op.create_index('ix_notifications_unsent', ['sweep_date', 'emailed_at'], unique=False)
 
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('original_due_date', sa.Date(), nullable=True))
@@ -149,23 +151,23 @@ def downgrade():
         batch_op.drop_column('due_date_revision_reason')
         batch_op.drop_column('original_due_date')
 
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index('ix_notifications_unsent')
-        batch_op.drop_index(batch_op.f('ix_notifications_recipient_id'))
-        batch_op.drop_index(batch_op.f('ix_notifications_escalation_id'))
-        batch_op.drop_index(batch_op.f('ix_notifications_action_id'))
-
-    op.drop_table('notifications')
     with op.batch_alter_table('escalation_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escalation_events_escalation_id'))
 
     op.drop_table('escalation_events')
+    with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reminders_sent_on'))
+
+    op.drop_table('reminders')
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escalations_sweep_run_id'))
         batch_op.drop_index('ix_escalations_plan_state_level')
-        batch_op.drop_index(batch_op.f('ix_escalations_action_id'))
 
     op.drop_table('escalations')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_sweep_date_emailed_at')
+
+    op.drop_table('notifications')
     with op.batch_alter_table('sweep_runs', schema=None) as batch_op:
         batch_op.drop_index('ix_sweep_runs_plan_date')
 
