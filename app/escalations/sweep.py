@@ -26,6 +26,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     union_all,
     update,
 )
@@ -152,11 +153,17 @@ def _open_actions(plan_id: int):
     return and_(Action.plan_id == plan_id, Action.state.not_in(_CLOSED), Action.due_date.is_not(None))
 
 
-def _not_yet_at(level: int, cycle):
-    """No escalation of the action at ``level`` or higher for this cycle."""
-    return ~exists().where(
-        Escalation.action_id == Action.id, Escalation.cycle_due_date == cycle, Escalation.level >= level
+def _not_yet_at(rows, plan_id: int, level: int, cycle):
+    """Keep the actions with no escalation at ``level`` or higher for this cycle.
+
+    NOT IN over a subquery is planned as one hashed lookup table, built
+    before the INSERT writes: NOT EXISTS against the table being written can
+    be planned as a scan per action, quadratic on a plan's first sweep.
+    """
+    reached = select(Escalation.action_id, Escalation.cycle_due_date).where(
+        Escalation.plan_id == plan_id, Escalation.level >= level
     )
+    return rows.where(tuple_(Action.id, cycle).not_in(reached))
 
 
 def _raise_overdue(
@@ -171,10 +178,10 @@ def _raise_overdue(
         literal(today, Date),
         literal(run_id, Integer),
         literal(EscalationState.OPEN.value, String),
-    ).where(_open_actions(plan_id), Action.due_date <= due_on_or_before, _not_yet_at(level, Action.due_date))
+    ).where(_open_actions(plan_id), Action.due_date <= due_on_or_before)
     if due_after is not None:
         rows = rows.where(Action.due_date > due_after)
-    return _insert_escalations(rows)
+    return _insert_escalations(_not_yet_at(rows, plan_id, level, Action.due_date))
 
 
 def _insert_escalations(rows) -> int:
@@ -193,7 +200,7 @@ def _level2_rows(plan_id: int, trigger: Trigger, cycle_if_undated: date, today: 
     # The cycle is the due date, so an action already at level 2 for being
     # overdue is not raised again; undated actions use the period instead.
     cycle = func.coalesce(Action.due_date, literal(cycle_if_undated, Date))
-    return select(
+    rows = select(
         Action.plan_id,
         Action.id,
         literal(2, Integer),
@@ -202,7 +209,8 @@ def _level2_rows(plan_id: int, trigger: Trigger, cycle_if_undated: date, today: 
         literal(today, Date),
         literal(run_id, Integer),
         literal(EscalationState.OPEN.value, String),
-    ).where(Action.plan_id == plan_id, Action.state.not_in(_CLOSED), _not_yet_at(2, cycle))
+    ).where(Action.plan_id == plan_id, Action.state.not_in(_CLOSED))
+    return _not_yet_at(rows, plan_id, 2, cycle)
 
 
 def _raise_red_periods(plan: Plan, today: date, run_id: int) -> int:
