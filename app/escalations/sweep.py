@@ -301,6 +301,7 @@ def _remind(plan_id: int, bounds: Cutoffs, today: date) -> int:
         Action.due_date > bounds.reminder_due_after,
         Action.due_date <= bounds.reminder_due_on_or_before,
         exists().where(action_leads.c.action_id == Action.id),
+        tuple_(Action.id, Action.due_date).not_in(select(Reminder.action_id, Reminder.due_date)),
     )
     statement = (
         upsert_insert(Reminder.__table__)

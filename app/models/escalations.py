@@ -106,6 +106,7 @@ class Escalation(db.Model):
     __table_args__ = (
         UniqueConstraint("action_id", "level", "cycle_due_date", name="uq_escalations_action_level_cycle"),
         Index("ix_escalations_plan_state_level", "plan_id", "state", "level"),
+        Index("ix_escalations_raised_on", "raised_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -96,6 +96,7 @@ def upgrade():
     )
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.create_index('ix_escalations_plan_state_level', ['plan_id', 'state', 'level'], unique=False)
+        batch_op.create_index('ix_escalations_raised_on', ['raised_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_escalations_sweep_run_id'), ['sweep_run_id'], unique=False)
 
     op.create_table('reminders',
@@ -161,6 +162,7 @@ def downgrade():
     op.drop_table('reminders')
     with op.batch_alter_table('escalations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_escalations_sweep_run_id'))
+        batch_op.drop_index('ix_escalations_raised_on')
         batch_op.drop_index('ix_escalations_plan_state_level')
 
     op.drop_table('escalations')
