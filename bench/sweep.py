@@ -177,7 +177,7 @@ def main(argv: list[str]) -> int:
         print("Set PILLAR_BENCH_DATABASE_URL to a scratch PostgreSQL database (it is wiped).", file=sys.stderr)
         return 2
     sizes = [int(arg.replace(",", "").replace("_", "")) for arg in argv] or [1000, 10000]
-    print(f"| Actions | Step | Wall time (s) | SQL statements | Peak Python memory (MiB) | What it did |")
+    print("| Actions | Step | Wall time (s) | SQL statements | Peak Python memory (MiB) | What it did |")
     print("|---:|---|---:|---:|---:|---|")
     for size in sizes:
         for row in run(url, size):
