@@ -77,6 +77,9 @@ def load_config(overrides: dict | None = None) -> dict:
             "GOVUK_FRONTEND_DIR", str(BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")
         ),
         "ACTIONS_PER_PAGE": 50,
+        # Evidence: kept outside anything served, under random names; the size limit is per file.
+        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR", str(instance_dir / "evidence")),
+        "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)),
         # Links in emails are absolute, from this address.
         "PILLAR_BASE_URL": os.environ.get("PILLAR_BASE_URL", "http://127.0.0.1:5000"),
         # Where a delivery lead acts on an action: its update form.
@@ -89,9 +92,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Pillar <pillar@localhost>"),
-        # Evidence: kept outside anything served, under random names; the size limit is per file.
-        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR", str(instance_dir / "evidence")),
-        "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)),
         # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),

@@ -24,13 +24,13 @@ class Permission(StrEnum):
     PUBLIC = "public"  # no sign-in needed
     VIEW_PLAN = "view_plan"
     MANAGE_USERS = "manage_users"
-    ESCALATION_INBOX = "escalation_inbox"
-    LIST_ESCALATIONS = "list_escalations"
     POST_UPDATE = "post_update"  # and upload evidence; the object rule narrows it to the action's leads
     SIGN_OFF = "sign_off"  # sign off, send back, reopen, cancel; narrowed to the pillar's directors
     COMMENT = "comment"
     REMOVE_EVIDENCE = "remove_evidence"
     EXPORT_AUDIT = "export_audit"
+    ESCALATION_INBOX = "escalation_inbox"
+    LIST_ESCALATIONS = "list_escalations"
 
 
 _EVERY_READER = frozenset(Role)
@@ -38,14 +38,14 @@ _EVERY_READER = frozenset(Role)
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_PLAN: _EVERY_READER,
     Permission.MANAGE_USERS: frozenset({Role.ADMINISTRATOR}),
-    # Directors decide on escalations; the object rule below narrows it to their pillars.
-    Permission.ESCALATION_INBOX: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
-    Permission.LIST_ESCALATIONS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
     Permission.POST_UPDATE: frozenset({Role.DELIVERY_LEAD, Role.ADMINISTRATOR}),
     Permission.SIGN_OFF: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
     Permission.COMMENT: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
     Permission.REMOVE_EVIDENCE: frozenset({Role.ADMINISTRATOR}),
     Permission.EXPORT_AUDIT: frozenset({Role.ADMINISTRATOR}),
+    # Directors decide on escalations; the object rule below narrows it to their pillars.
+    Permission.ESCALATION_INBOX: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
+    Permission.LIST_ESCALATIONS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
 }
 
 
@@ -99,6 +99,29 @@ def can_remove_evidence(user) -> bool:
     return allowed(user, Permission.REMOVE_EVIDENCE)
 
 
+def is_accountable_director(user, pillar) -> bool:
+    """The user signs in as one of the pillar's accountable leads."""
+    person_id = _person_id(user)
+    return person_id is not None and any(lead.id == person_id for lead in pillar.accountable_leads)
+
+
+def may_act_on_escalation(user, escalation) -> bool:
+    """Only the pillar's accountable director, or an administrator, decides."""
+    if not allowed(user, Permission.ESCALATION_INBOX):
+        return False
+    if Role(user.role) is Role.ADMINISTRATOR:
+        return True
+    return is_accountable_director(user, escalation.action.pillar)
+
+
+def may_see_escalation(user, escalation) -> bool:
+    """Those who decide, the board secretary, and the action's delivery leads."""
+    if may_act_on_escalation(user, escalation) or allowed(user, Permission.LIST_ESCALATIONS):
+        return True
+    person_id = _person_id(user)
+    return person_id is not None and any(lead.id == person_id for lead in escalation.action.delivery_leads)
+
+
 def requires(permission: Permission) -> Callable:
     """Mark a view with the permission it needs; enforced before every request."""
 
@@ -130,31 +153,3 @@ def deny(reason: str, status: int = 403):
         },
     )
     abort(status)
-
-
-def _person_id(user) -> int | None:
-    person = getattr(user, "person", None)
-    return person.id if person is not None else None
-
-
-def is_accountable_director(user, pillar) -> bool:
-    """The user signs in as one of the pillar's accountable leads."""
-    person_id = _person_id(user)
-    return person_id is not None and any(lead.id == person_id for lead in pillar.accountable_leads)
-
-
-def may_act_on_escalation(user, escalation) -> bool:
-    """Only the pillar's accountable director, or an administrator, decides."""
-    if not allowed(user, Permission.ESCALATION_INBOX):
-        return False
-    if Role(user.role) is Role.ADMINISTRATOR:
-        return True
-    return is_accountable_director(user, escalation.action.pillar)
-
-
-def may_see_escalation(user, escalation) -> bool:
-    """Those who decide, the board secretary, and the action's delivery leads."""
-    if may_act_on_escalation(user, escalation) or allowed(user, Permission.LIST_ESCALATIONS):
-        return True
-    person_id = _person_id(user)
-    return person_id is not None and any(lead.id == person_id for lead in escalation.action.delivery_leads)

@@ -45,7 +45,7 @@ def test_the_demo_uses_fictional_names_not_the_real_officers(app):
     load_demo("demo password 123")
     db.session.commit()
     names = set(db.session.scalars(select(Person.name)))
-    for real in ("Malcolm Newsam", "Sue Westcott", "Lynn Chesterton", "Ann Garratt", "Jane Held"):
+    for real in ("Malcolm Newsam", "Dana Reid", "Priya Shah", "Tom Okafor", "Jane Held"):
         assert real not in names
 
 
@@ -70,3 +70,20 @@ def test_the_demo_loads_through_the_command_line_and_prints_a_sign_in_per_role(a
     again = runner.invoke(args=["demo", "load", "--password", "demo password 123"])
     assert again.exit_code == 0
     assert "Already loaded" in again.output
+
+
+def test_the_demo_has_three_months_of_updates_from_its_leads_and_loading_again_adds_none(app):
+    from datetime import date
+
+    from app.models import Update
+
+    load_demo("demo password 123", today=date(2026, 11, 23))
+    db.session.commit()
+    periods = set(db.session.scalars(select(Update.period)))
+    assert periods == {date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)}
+    count = db.session.scalar(select(func.count(Update.id)))
+    assert count >= 40
+    assert db.session.scalar(select(func.count(Update.id)).where(Update.author_user_id.is_not(None))) > 0
+    load_demo("demo password 123", today=date(2026, 11, 23))
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Update.id))) == count

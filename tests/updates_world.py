@@ -29,21 +29,21 @@ class World:
 
 
 def build(due: date = date(2027, 3, 31), state: str = "in_progress", rag: str = "amber") -> World:
-    lead = factories.user(Role.DELIVERY_LEAD, name="Lynn Chesterton")
-    second_lead = factories.user(Role.DELIVERY_LEAD, name="Ann Garratt")
+    lead = factories.user(Role.DELIVERY_LEAD, name="Priya Shah")
+    second_lead = factories.user(Role.DELIVERY_LEAD, name="Tom Okafor")
     other_lead = factories.user(Role.DELIVERY_LEAD, name="Someone Else")
-    director = factories.user(Role.DIRECTOR, name="Sue Westcott")
+    director = factories.user(Role.DIRECTOR, name="Dana Reid")
     other_director = factories.user(Role.DIRECTOR, name="Other Director")
     admin = factories.user(Role.ADMINISTRATOR, name="Ada Admin")
     viewer = factories.user(Role.VIEWER, name="Vic Viewer")
     plan = factories.plan()
-    pillar = factories.pillar(plan, 1, leads=[factories.person("Sue Westcott", user=director)])
+    pillar = factories.pillar(plan, 1, leads=[factories.person("Dana Reid", user=director)])
     factories.person("Other Director", user=other_director)
     factories.person("Someone Else", user=other_lead)
     outcome = factories.outcome(pillar, "1.1")
     action = factories.action(
         outcome, "1.1.1", due=due, state=state, rag=rag,
-        leads=[factories.person("Lynn Chesterton", user=lead), factories.person("Ann Garratt", user=second_lead)],
+        leads=[factories.person("Priya Shah", user=lead), factories.person("Tom Okafor", user=second_lead)],
         title="Reduce caseloads to a maximum of 20 per case holder",
     )
     db.session.commit()

@@ -25,3 +25,13 @@ class NewUserForm(FlaskForm):
         validators=[InputRequired(message="Enter an initial password")],
     )
     submit = SubmitField("Create user", widget=GovSubmitInput())
+
+
+class ChangeRoleForm(FlaskForm):
+    role = SelectField(
+        "Role",
+        widget=GovSelect(),
+        choices=[SelectChoice(role.value, role.label) for role in Role],
+        validators=[InputRequired(message="Choose a role")],
+    )
+    submit = SubmitField("Change role", widget=GovSubmitInput())

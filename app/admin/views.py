@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.admin.forms import NewUserForm
-from app.auth.services import create_user
+from app.admin.forms import ChangeRoleForm, NewUserForm
+from app.auth.services import change_role, create_user
 from app.domain.errors import ValidationFailed
 from app.domain.roles import Role
 from app.extensions import db
@@ -41,3 +41,31 @@ def users():
         status = 400
     users = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("admin/users.html", form=form, users=users, Role=Role), status
+
+
+@bp.route("/users/<int:user_id>/role", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def change_user_role(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    form = ChangeRoleForm(role=user.role)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            if user.id == current_user.id:
+                # An administrator demoting themselves could leave nobody able to manage users.
+                raise ValidationFailed({"role": "You cannot change your own role: ask another administrator"})
+            change_role(user, form.role.data, actor=current_user)
+        except ValidationFailed as failure:
+            db.session.rollback()
+            for message in failure.problems.values():
+                form.role.errors.append(message)
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"{user.name} is now {Role(user.role).label.lower()}.", "success")
+            return redirect(url_for("admin.users"))
+    elif form.errors:
+        status = 400
+    return render_template("admin/change_role.html", form=form, user=user), status

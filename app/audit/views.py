@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response
 
 from app import clock
 from app.audit import queries
@@ -17,18 +17,13 @@ bp = Blueprint("audit", __name__)
 @bp.route("/admin/audit.csv")
 @requires(Permission.EXPORT_AUDIT)
 def export_csv():
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in queries.export_rows():
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
+    # Built whole before sending: the rows are read in batches, and the
+    # request's database session must not outlive the request.
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(queries.export_rows())
     filename = f"pillar-audit-{clock.today().isoformat()}.csv"
     return Response(
-        stream_with_context(lines()),
+        buffer.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

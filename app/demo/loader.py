@@ -14,7 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app import clock
 from app.auth.services import create_user, find_user_by_email
+from app.demo.updates import load_demo_updates
 from app.domain.lifecycle import ActionState
 from app.domain.rag import Rag
 from app.domain.requirements import RequirementKind
@@ -54,7 +56,7 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def load_demo(password: str, data_file: Path = DEMO_FILE) -> DemoResult:
+def load_demo(password: str, data_file: Path = DEMO_FILE, today: date | None = None) -> DemoResult:
     data = json.loads(data_file.read_text(encoding="utf-8"))
     plan_data = data["plan"]
     plan = db.session.scalar(
@@ -66,6 +68,7 @@ def load_demo(password: str, data_file: Path = DEMO_FILE) -> DemoResult:
         plan = _create_plan(data, people_by_key)
     sign_ins = _ensure_sign_ins(data["people"], password, plan)
     db.session.flush()
+    load_demo_updates(plan, today or clock.today())
     return DemoResult(plan=plan, created=created, sign_ins=sign_ins)
 
 

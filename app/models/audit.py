@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.lifecycle import ActionState
+from app.domain.rag import Rag
 from app.extensions import db
 from app.models.people import User
 from app.models.timestamps import local_now
@@ -43,5 +45,30 @@ class AuditEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
 
+    @property
+    def before_text(self) -> str:
+        return _readable(self.field, self.before)
+
+    @property
+    def after_text(self) -> str:
+        return _readable(self.field, self.after)
+
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.entity_type}:{self.entity_id} {self.event} {self.field}>"
+
+
+_RAG_FIELDS = {"rag", "proposed_rag", "effective_rag"}
+
+
+def _readable(field: str | None, value: str | None) -> str:
+    """How a recorded value reads on screen: ratings and states by their labels."""
+    if value is None:
+        return ""
+    try:
+        if field in _RAG_FIELDS:
+            return Rag(value).label
+        if field == "state":
+            return ActionState(value).label
+    except ValueError:
+        pass
+    return value

@@ -87,6 +87,10 @@ class UpdateRevision(db.Model):
     update: Mapped[Update] = relationship(back_populates="revisions")
     author: Mapped[User | None] = relationship(foreign_keys=[author_user_id])
 
+    @property
+    def proposed_rag_label(self) -> str:
+        return Rag(self.proposed_rag).label
+
 
 class Comment(db.Model):
     """A director's (or administrator's) comment on an action."""

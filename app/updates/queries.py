@@ -46,11 +46,12 @@ def my_actions(user: User, today: date) -> list[MyAction]:
     periods = {a.id: period_start(today, a.plan.cadence) for a in actions}
     posted: set[tuple[int, date]] = set()
     if actions:
-        posted = set(
-            db.session.execute(
+        posted = {
+            (action_id, period)
+            for action_id, period in db.session.execute(
                 select(Update.action_id, Update.period).where(tuple_(Update.action_id, Update.period).in_(list(periods.items())))
-            ).tuples()
-        )
+            )
+        }
     calendars: dict[str, WorkingCalendar] = {}
     rows = []
     for action in actions:

@@ -16,7 +16,7 @@ from app import clock
 from app.audit import services as audit
 from app.domain.errors import ValidationFailed
 from app.domain.lifecycle import ActionState
-from app.domain.periods import period_start
+from app.domain.periods import period_label, period_start
 from app.domain.rag import Rag, effective_rag
 from app.extensions import db
 from app.models import Action, Comment, Evidence, Update, UpdateRevision, User
@@ -130,7 +130,7 @@ def post_update(
     db.session.flush()
 
     audit.record(actor, "update", update.id, "posted" if existing is None else "revised", action_id=action.id,
-                 note=f"Update for period starting {period.isoformat()}")
+                 note=f"Update for {period_label(period, action.plan.cadence)}")
     audit.record_changes(actor, "update", update.id, {
         name: (before[name], getattr(update, name)) for name in before
     }, action_id=action.id)

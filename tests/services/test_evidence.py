@@ -38,6 +38,9 @@ def _upload(world, content: bytes, name: str, actor=None):
         ("notes.txt", "Réunion notes – October\n".encode(), "text/plain"),
         ("board email.eml", samples.EML, "message/rfc822"),
         ("report.docx", samples.docx(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("from the director.msg", samples.ole("__properties_version1.0"), "application/vnd.ms-outlook"),
+        ("minutes 2009.doc", samples.ole("WordDocument"), "application/msword"),
+        ("returns.xls", samples.ole("Workbook"), "application/vnd.ms-excel"),
     ],
 )
 def test_each_accepted_kind_of_file_is_kept_with_its_checksum_under_a_random_name(world, app, name, content, content_type):
@@ -61,6 +64,7 @@ def test_each_accepted_kind_of_file_is_kept_with_its_checksum_under_a_random_nam
         ("report.docx", samples.plain_zip(), "a .docx file must be a Word document"),
         ("report.docx", samples.PDF, "a .docx file must be a Word document"),
         ("message.msg", samples.PDF, "a .msg file must be a saved Outlook message"),
+        ("minutes.doc", samples.ole("__properties_version1.0"), "a .doc file must be a Word 97-2003 document"),
         ("figures.csv", b"a,b\x00,c\n", "a .csv file must be a CSV"),
         ("mail.eml", b"just some words, no headers\n", "a .eml file must be a saved email"),
         ("empty.pdf", b"", "The selected file is empty"),

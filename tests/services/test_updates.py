@@ -68,13 +68,13 @@ def test_a_second_update_in_the_period_revises_it_and_keeps_the_earlier_text(wor
 
 
 def test_a_stale_save_is_refused_with_the_update_as_it_now_stands(world):
-    _post(world, world.lead, text="Lynn's text")
+    _post(world, world.lead, text="Priya's text")
     db.session.commit()
     with pytest.raises(EditConflict) as conflict:
-        _post(world, world.second_lead, text="Ann's text", version=0)
-    assert conflict.value.current.commentary == "Lynn's text"
+        _post(world, world.second_lead, text="Tom's text", version=0)
+    assert conflict.value.current.commentary == "Priya's text"
     db.session.rollback()
-    assert db.session.scalars(select(Update.commentary)).all() == ["Lynn's text"]
+    assert db.session.scalars(select(Update.commentary)).all() == ["Priya's text"]
 
 
 def test_an_overdue_action_records_red_with_the_reason_whatever_was_proposed(app):

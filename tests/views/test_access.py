@@ -14,7 +14,7 @@ EVERYONE = frozenset(Role)
 ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
 PUBLIC = "public"
 
-# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}.
+# endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {evidence}, {user}.
 ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "assets.govuk_asset": ("/assets/govuk-frontend.min.css", PUBLIC),
     "static": ("/static/pillar.css", PUBLIC),
@@ -31,6 +31,20 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "plans.people": ("/plans/{plan}/people", EVERYONE),
     "plans.requirements": ("/plans/{plan}/requirements", EVERYONE),
     "admin.users": ("/admin/users", ADMIN_ONLY),
+    "updates.my_actions": ("/my-actions", EVERYONE),
+    # Object rules narrow these: the world's action has no delivery leads and its pillar no director,
+    # so only administrators pass. tests/views/test_update_pages.py covers leads and directors.
+    "updates.post_update": ("/actions/{action}/update", ADMIN_ONLY),
+    "updates.claim_completion": ("/actions/{action}/complete", ADMIN_ONLY),
+    "updates.sign_off": ("/actions/{action}/sign-off", ADMIN_ONLY),
+    "updates.reopen": ("/actions/{action}/reopen", ADMIN_ONLY),
+    "updates.cancel": ("/actions/{action}/cancel", ADMIN_ONLY),
+    "updates.comment": ("/actions/{action}/comment", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
+    "evidence.upload": ("/actions/{action}/evidence", ADMIN_ONLY),
+    "evidence.download": ("/evidence/{evidence}/download", EVERYONE),
+    "evidence.remove": ("/evidence/{evidence}/remove", ADMIN_ONLY),
+    "audit.export_csv": ("/admin/audit.csv", ADMIN_ONLY),
+    "admin.change_user_role": ("/admin/users/{user}/role", ADMIN_ONLY),
     "escalations.inbox": ("/escalations/inbox", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
     "escalations.plan_list": ("/plans/{plan}/escalations", frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})),
     "escalations.notifications": ("/notifications", EVERYONE),
@@ -61,12 +75,23 @@ def test_every_view_declares_the_permission_it_needs(app):
 
 
 @pytest.fixture
-def world(app):
+def world(app, tmp_path):
+    import io
+
+    from app.evidence.storage import storage
+    from app.extensions import db
+    from app.models import Evidence
+    from tests.samples import PDF
+
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
     plan = factories.plan()
     pillar = factories.pillar(plan, number=1)
     outcome = factories.outcome(pillar, reference="1.1")
     action = factories.action(outcome, "1.1.1", due=date(2026, 12, 1))
-    from app.extensions import db
+    stored = storage().put(io.BytesIO(PDF))
+    evidence = Evidence(action_id=action.id, original_name="audit.pdf", stored_key=stored.key,
+                        content_type="application/pdf", size_bytes=stored.size_bytes, sha256=stored.sha256)
+    db.session.add(evidence)
     from app.models import Escalation
 
     escalation = Escalation(
@@ -75,7 +100,11 @@ def world(app):
     )
     db.session.add(escalation)
     db.session.commit()
-    return {"plan": plan.id, "number": pillar.number, "action": action.id, "escalation": escalation.id}
+    other = factories.user(Role.VIEWER)
+    return {
+        "plan": plan.id, "number": pillar.number, "action": action.id, "evidence": evidence.id, "user": other.id,
+        "escalation": escalation.id,
+    }
 
 
 def _path(template: str, world: dict) -> str:
