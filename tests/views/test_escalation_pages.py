@@ -167,3 +167,29 @@ def test_people_see_their_own_notifications(client, auth, world, escalated):
     assert "Escalated to the director: level 2" in page
     assert "1.1.1" in page
     assert "2.1.1" not in page
+
+
+def test_a_decision_is_saved_and_the_log_says_so_when_the_broker_is_down(app, client, auth, world, escalated, caplog):
+    import socket
+
+    from celery import Celery
+
+    mine, _ = escalated
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    unreachable = Celery("unreachable", broker=f"redis://127.0.0.1:{closed_port}/0", set_as_current=False)
+    unreachable.conf.task_publish_retry = False
+    unreachable.conf.broker_connection_timeout = 1
+    working = app.extensions["celery"]
+    app.extensions["celery"] = unreachable
+    try:
+        auth.sign_in("director@example.org")
+        response = _post(client, f"/escalations/{mine}/respond", {"response": "Agency staff start Monday"})
+    finally:
+        app.extensions["celery"] = working
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Escalation, mine).response == "Agency staff start Monday"
+    assert "could not enqueue workers.plans.recalculate_for_actions: the broker is unavailable" in caplog.text
