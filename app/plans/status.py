@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, select
 
 from app.clock import now
+from app.domain.lifecycle import ActionState
 from app.domain.rag import Rag
 from app.domain.rollup import RagCounts, RollupRule, roll_up_counts
 from app.extensions import db
@@ -80,7 +81,8 @@ def recalculate(today: date, plan_ids: list[int] | None = None) -> dict[str, int
             Action.effective_rag_sql(today).label("rag"),
             at_board.label("at_board"),
         )
-        .where(Action.plan_id.in_(plans))
+        # Cancelled actions count for nothing, as on the plan pages.
+        .where(Action.plan_id.in_(plans), Action.state != ActionState.CANCELLED.value)
         .subquery()
     )
     grouped = db.session.execute(

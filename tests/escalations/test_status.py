@@ -75,3 +75,20 @@ def test_the_recalculation_uses_the_same_number_of_statements_for_ten_or_fifty_a
         return len(seen)
 
     assert statements_for(10) == statements_for(50)
+
+
+def test_the_plan_pages_show_a_pillar_red_while_an_action_is_with_the_board(client, auth, world):
+    from app.domain.roles import Role
+
+    for n in range(1, 6):
+        world.action(f"1.1.{n}", date(2027, 1, 1), rag="green")
+    world.action("1.1.9", date(2026, 10, 1), rag="green")  # 1 red of 6: Amber by the threshold alone
+    db.session.commit()
+    run_sweep(TODAY)
+
+    auth.sign_in(factories.user(Role.VIEWER).email)
+    overview = client.get(f"/plans/{world.plan.id}").get_data(as_text=True)
+    pillar = client.get(f"/plans/{world.plan.id}/pillars/1").get_data(as_text=True)
+
+    assert "1 red, 5 green; 1 escalated to the board" in overview
+    assert "1 red, 5 green; 1 escalated to the board" in pillar
