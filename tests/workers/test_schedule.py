@@ -13,3 +13,17 @@ def test_the_sweep_runs_at_seven_on_weekday_mornings_and_the_recalculation_night
     assert sweep["schedule"].day_of_week == {1, 2, 3, 4, 5}
     assert nightly["task"] == plans.recalculate_all_statuses.name
     assert nightly["schedule"].day_of_week == set(range(7))
+
+
+def test_every_task_retries_with_backoff_when_the_database_or_broker_is_briefly_away():
+    from kombu.exceptions import OperationalError as BrokerError
+    from sqlalchemy.exc import OperationalError
+
+    from workers import notifications
+
+    for task in (escalations.sweep, notifications.send_digests, plans.recalculate_all_statuses,
+                 plans.recalculate_for_actions):
+        assert OperationalError in task.autoretry_for
+        assert BrokerError in task.autoretry_for
+        assert task.retry_backoff is True
+        assert task.max_retries == 8

@@ -111,3 +111,41 @@ def test_the_nightly_task_recalculates_every_plan(world, worker):
     assert result == {"plans": 1, "pillars": 1, "outcomes": 1}
     db.session.commit()
     assert db.session.scalar(select(StoredStatus.reason).where(StoredStatus.scope == "plan")) == "1 green"
+
+
+def test_a_directors_decision_is_enqueued_and_the_worker_recalculates_the_pillar(app, client, auth, world, worker):
+    import time
+
+    from app.escalations.sweep import run_sweep
+    from tests.conftest import csrf_from
+
+    world.action("1.1.1", date(2030, 3, 1), rag="green")  # the worker reads the real clock
+    world.action("1.1.2", date(2026, 11, 13), rag="green")  # at level 2 on 23 November
+    db.session.commit()
+    run_sweep(date(2026, 11, 23))
+    escalation_id = db.session.scalar(select(Escalation.id))
+    db.session.commit()
+
+    web_celery = app.extensions["celery"]
+    app.extensions["celery"] = worker  # the web side sends to the real broker, as in production
+    try:
+        auth.sign_in("director@example.org")
+        page = client.get(f"/escalations/{escalation_id}").get_data(as_text=True)
+        response = client.post(
+            f"/escalations/{escalation_id}/refer",
+            data={"note": "Needs partner funding", "csrf_token": csrf_from(page)},
+        )
+    finally:
+        app.extensions["celery"] = web_celery
+    assert response.status_code == 302
+
+    def stored_reason():
+        db.session.commit()
+        return db.session.scalar(
+            select(StoredStatus.reason).where(StoredStatus.scope == "pillar", StoredStatus.scope_id == world.pillar.id)
+        )
+
+    deadline = time.monotonic() + 60
+    while stored_reason() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert stored_reason() == "1 red, 1 green; 1 escalated to the board"
