@@ -45,6 +45,49 @@ def sweep_command(today: str | None, no_email: bool) -> None:
         click.echo(f"Sent {sent['digests']} digests listing {sent['items']} items.")
 
 
+_RULE_OPTIONS = {
+    "reminder_days_before": "Remind leads this many working days before the due date.",
+    "level1_overdue_days": "Level 1 when overdue by this many working days.",
+    "level2_overdue_days": "Level 2 when overdue by this many working days.",
+    "level2_consecutive_red_periods": "Level 2 when Red in this many periods in a row.",
+    "level2_missing_update_days": "Level 2 when an update is this many working days past its deadline.",
+    "level3_overdue_days": "Level 3 when overdue by this many working days.",
+}
+
+
+@escalations_group.command("rules")
+@click.option("--plan", "plan_id", type=int, required=True, help="The plan's id.")
+@click.option("--region", help="Whose bank holidays count: england-and-wales, scotland or northern-ireland.")
+@click.option("--reminder-days-before", type=int, help=_RULE_OPTIONS["reminder_days_before"])
+@click.option("--level1-overdue-days", type=int, help=_RULE_OPTIONS["level1_overdue_days"])
+@click.option("--level2-overdue-days", type=int, help=_RULE_OPTIONS["level2_overdue_days"])
+@click.option("--level2-consecutive-red-periods", type=int, help=_RULE_OPTIONS["level2_consecutive_red_periods"])
+@click.option("--level2-missing-update-days", type=int, help=_RULE_OPTIONS["level2_missing_update_days"])
+@click.option("--level3-overdue-days", type=int, help=_RULE_OPTIONS["level3_overdue_days"])
+def rules_command(plan_id: int, region: str | None, **changes: int | None) -> None:
+    """Show a plan's escalation ladder, or change it."""
+    from dataclasses import asdict, replace
+
+    from app.domain.working_days import WorkingCalendar
+
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise click.ClickException(f"There is no plan {plan_id}: see `flask --app wsgi plan list`.")
+    wanted = {name: value for name, value in changes.items() if value is not None}
+    try:
+        rules = replace(plan.escalation_rules, **wanted)
+        if region is not None:
+            plan.region = WorkingCalendar(region).region
+    except ValueError as problem:
+        raise click.ClickException(f"{problem}.") from None
+    for name, value in asdict(rules).items():
+        setattr(plan, name, value)
+    db.session.commit()
+    click.echo(f"Plan {plan.id}: bank holidays of {plan.region}.")
+    for name, value in asdict(rules).items():
+        click.echo(f"  {name.replace('_', ' ')}: {value}")
+
+
 @click.group("status", help="Outcome, pillar and plan status.")
 def status_group() -> None:
     pass
