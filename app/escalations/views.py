@@ -47,7 +47,8 @@ def _visible_escalation(escalation_id: int):
 def _page(escalation, forms: dict | None = None, status: int = 200):
     forms = forms or {}
     for name, (form_class, _message) in _DECISIONS.items():
-        forms.setdefault(name, form_class(formdata=None))
+        # Prefixed, so the five forms on the page never share an id.
+        forms.setdefault(name, form_class(formdata=None, prefix=name))
     return (
         render_template(
             "escalations/escalation.html",
@@ -78,7 +79,7 @@ def decide(escalation_id: int, decision: str):
     if not may_act_on_escalation(current_user, escalation):
         deny("not the accountable director of this pillar")
     form_class, message = _DECISIONS[decision]
-    form = form_class()
+    form = form_class(prefix=decision)
     if not form.validate_on_submit() and "csrf_token" in form.errors:
         abort(400)
     today = clock.today()
@@ -88,11 +89,16 @@ def decide(escalation_id: int, decision: str):
         elif decision == "respond":
             services.respond(escalation, current_user, form.response.data or "")
         elif decision == "revise":
-            if form.revised_due_date.errors:
-                raise ValidationFailed({"revised_due_date": "Enter the revised due date as a real date, like 27 3 2027"})
-            services.agree_revised_date(
-                escalation, current_user, form.revised_due_date.data, form.reason.data or "", today
-            )
+            unreadable = bool(form.revised_due_date.errors)
+            try:
+                services.agree_revised_date(
+                    escalation, current_user, None if unreadable else form.revised_due_date.data,
+                    form.reason.data or "", today,
+                )
+            except ValidationFailed as failure:
+                if unreadable:
+                    failure.problems["revised_due_date"] = "Enter the revised due date as a real date, like 27 3 2027"
+                raise
         elif decision == "refer":
             services.refer_to_board(escalation, current_user, form.note.data or "", today)
         else:

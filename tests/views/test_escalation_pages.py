@@ -38,8 +38,11 @@ def escalated(world):
 
 
 def _post(client, path: str, data: dict):
+    """Post one of the page's decision forms, whose fields carry the decision as a prefix."""
     page = client.get(path.rsplit("/", 1)[0])
-    return client.post(path, data={**data, "csrf_token": csrf_from(page.get_data(as_text=True))})
+    decision = path.rsplit("/", 1)[1]
+    fields = {f"{decision}-{name}": value for name, value in data.items()}
+    return client.post(path, data={**fields, f"{decision}-csrf_token": csrf_from(page.get_data(as_text=True))})
 
 
 def test_a_director_is_sent_to_an_inbox_listing_only_their_pillars_escalations(client, auth, world, escalated):
@@ -84,6 +87,7 @@ def test_a_revised_date_without_a_reason_shows_the_error_beside_the_field_and_ke
     assert "There is a problem" in page
     assert "Enter the reason for the revised date" in page
     assert 'value="2027"' in page
+    assert page.count('id="revise-revised_due_date"') == 1
     db.session.expire_all()
     assert db.session.get(Escalation, mine).action.due_date == date(2026, 11, 13)
 
@@ -118,7 +122,9 @@ def test_only_the_accountable_director_may_decide_and_a_refusal_changes_nothing(
         auth.sign_in(factories.user(Role.BOARD_SECRETARY).email)
     token = csrf_from(client.get("/notifications").get_data(as_text=True))
 
-    response = client.post(f"/escalations/{theirs}/resolve", data={"note": "Not mine", "csrf_token": token})
+    response = client.post(
+        f"/escalations/{theirs}/resolve", data={"resolve-note": "Not mine", "resolve-csrf_token": token}
+    )
 
     assert response.status_code == 403
     db.session.expire_all()
@@ -193,3 +199,21 @@ def test_a_decision_is_saved_and_the_log_says_so_when_the_broker_is_down(app, cl
     db.session.expire_all()
     assert db.session.get(Escalation, mine).response == "Agency staff start Monday"
     assert "could not enqueue workers.plans.recalculate_for_actions: the broker is unavailable" in caplog.text
+
+
+def test_an_unreadable_date_and_a_missing_reason_are_both_explained_and_the_page_repeats_no_id(
+    client, auth, world, escalated
+):
+    import re
+
+    mine, _ = escalated
+    auth.sign_in("director@example.org")
+
+    response = _post(client, f"/escalations/{mine}/revise", {"revised_due_date": ["29", "13", "2027"], "reason": ""})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter the revised due date as a real date, like 27 3 2027" in page
+    assert "Enter the reason for the revised date" in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []

@@ -133,7 +133,7 @@ def test_a_directors_decision_is_enqueued_and_the_worker_recalculates_the_pillar
         page = client.get(f"/escalations/{escalation_id}").get_data(as_text=True)
         response = client.post(
             f"/escalations/{escalation_id}/refer",
-            data={"note": "Needs partner funding", "csrf_token": csrf_from(page)},
+            data={"refer-note": "Needs partner funding", "refer-csrf_token": csrf_from(page)},
         )
     finally:
         app.extensions["celery"] = web_celery
