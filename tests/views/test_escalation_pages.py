@@ -217,3 +217,27 @@ def test_an_unreadable_date_and_a_missing_reason_are_both_explained_and_the_page
     assert "Enter the reason for the revised date" in page
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
+def test_the_action_page_shows_the_original_date_beside_an_agreed_revised_date(client, auth, world, escalated):
+    mine, _ = escalated
+    auth.sign_in("director@example.org")
+    _post(client, f"/escalations/{mine}/revise", {"revised_due_date": ["29", "1", "2027"], "reason": "Recruitment delayed"})
+    action_id = db.session.get(Escalation, mine).action_id
+
+    page = client.get(f"/actions/{action_id}").get_data(as_text=True)
+
+    assert "29 January 2027" in page
+    assert "Revised from 13 November 2026: Recruitment delayed" in page
+
+
+def test_directors_and_the_board_secretary_find_their_escalation_pages_in_the_menu(client, auth, world, escalated):
+    auth.sign_in("director@example.org")
+    director_menu = client.get("/notifications").get_data(as_text=True)
+    assert 'href="/escalations/inbox"' in director_menu
+
+    auth.sign_out()
+    auth.sign_in(factories.user(Role.BOARD_SECRETARY).email)
+    secretary_menu = client.get(f"/plans/{world.plan.id}").get_data(as_text=True)
+    assert f'href="/plans/{world.plan.id}/escalations"' in secretary_menu
+    assert 'href="/escalations/inbox"' not in secretary_menu
