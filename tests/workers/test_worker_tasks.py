@@ -149,3 +149,20 @@ def test_a_directors_decision_is_enqueued_and_the_worker_recalculates_the_pillar
     while stored_reason() is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert stored_reason() == "1 red, 1 green; 1 escalated to the board"
+
+
+def test_the_worker_resolves_the_escalation_of_an_action_completed_since_the_last_sweep(world, worker, mailbox):
+    action = world.action("1.1.1", date(2026, 11, 13))
+    db.session.commit()
+    run_task(worker, "workers.escalations.sweep", "2026-11-23")
+
+    action.state = "complete"
+    action.rag = "complete"
+    db.session.commit()
+    result = run_task(worker, "workers.escalations.sweep", "2026-11-24")
+
+    assert result["resolved"] == 1
+    db.session.commit()
+    assert db.session.execute(select(Escalation.state, Escalation.resolution)).all() == [
+        ("resolved", "action_completed")
+    ]
