@@ -89,6 +89,18 @@ def load_config(overrides: dict | None = None) -> dict:
         # Evidence: kept outside anything served, under random names; the size limit is per file.
         "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR", str(instance_dir / "evidence")),
         "EVIDENCE_MAX_BYTES": int(os.environ.get("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)),
+        # Links in emails are absolute, from this address.
+        "PILLAR_BASE_URL": os.environ.get("PILLAR_BASE_URL", "http://127.0.0.1:5000"),
+        # Where a delivery lead acts on an action: its update form.
+        "ACTION_UPDATE_PATH": os.environ.get("ACTION_UPDATE_PATH", "/actions/{action}/update"),
+        # Email: "smtp" sends through MAIL_HOST; "log" (the default) writes messages to the log.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if os.environ.get("MAIL_HOST") else "log"),
+        "MAIL_HOST": os.environ.get("MAIL_HOST", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Pillar <pillar@localhost>"),
         # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),

@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.errors import register_error_handlers
+    from app.escalations.views import bp as escalations_bp
     from app.evidence.views import bp as evidence_bp
     from app.imports.views import bp as imports_bp
     from app.indicators.views import bp as indicators_bp
@@ -77,7 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.updates.views import bp as updates_bp
 
     for blueprint in (
-        assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, imports_bp, indicators_bp, updates_bp, evidence_bp, audit_bp
+        assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, imports_bp, indicators_bp, updates_bp, evidence_bp,
+        audit_bp, escalations_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -30,6 +30,10 @@ def register_cli(app: Flask) -> None:
     from app.indicators.cli import kpi_group
 
     app.cli.add_command(kpi_group)
+    from app.escalations.cli import escalations_group, status_group
+
+    app.cli.add_command(escalations_group)
+    app.cli.add_command(status_group)
 
 
 @click.group("users", help="Manage user accounts.")

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     COMMENT = "comment"
     REMOVE_EVIDENCE = "remove_evidence"
     EXPORT_AUDIT = "export_audit"
+    ESCALATION_INBOX = "escalation_inbox"
+    LIST_ESCALATIONS = "list_escalations"
 
 
 _EVERY_READER = frozenset(Role)
@@ -45,6 +47,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.COMMENT: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
     Permission.REMOVE_EVIDENCE: frozenset({Role.ADMINISTRATOR}),
     Permission.EXPORT_AUDIT: frozenset({Role.ADMINISTRATOR}),
+    # Directors decide on escalations; the object rule below narrows it to their pillars.
+    Permission.ESCALATION_INBOX: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
+    Permission.LIST_ESCALATIONS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
 }
 
 
@@ -96,6 +101,29 @@ def can_comment(user, action) -> bool:
 
 def can_remove_evidence(user) -> bool:
     return allowed(user, Permission.REMOVE_EVIDENCE)
+
+
+def is_accountable_director(user, pillar) -> bool:
+    """The user signs in as one of the pillar's accountable leads."""
+    person_id = _person_id(user)
+    return person_id is not None and any(lead.id == person_id for lead in pillar.accountable_leads)
+
+
+def may_act_on_escalation(user, escalation) -> bool:
+    """Only the pillar's accountable director, or an administrator, decides."""
+    if not allowed(user, Permission.ESCALATION_INBOX):
+        return False
+    if Role(user.role) is Role.ADMINISTRATOR:
+        return True
+    return is_accountable_director(user, escalation.action.pillar)
+
+
+def may_see_escalation(user, escalation) -> bool:
+    """Those who decide, the board secretary, and the action's delivery leads."""
+    if may_act_on_escalation(user, escalation) or allowed(user, Permission.LIST_ESCALATIONS):
+        return True
+    person_id = _person_id(user)
+    return person_id is not None and any(lead.id == person_id for lead in escalation.action.delivery_leads)
 
 
 def requires(permission: Permission) -> Callable:

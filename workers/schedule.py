@@ -3,6 +3,11 @@
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict = {
+    # Working mornings; the task itself skips each plan's bank holidays.
+    "escalation-sweep": {
+        "task": "workers.escalations.sweep",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
     "nightly-status-recalculation": {
         "task": "workers.plans.recalculate_all_statuses",
         "schedule": crontab(hour=1, minute=30),

@@ -1,6 +1,18 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
 from app.models.audit import AuditEvent
+from app.models.escalations import (
+    Escalation,
+    EscalationEvent,
+    EscalationState,
+    Notification,
+    NotificationKind,
+    Reminder,
+    Resolution,
+    StoredStatus,
+    SweepRun,
+    Trigger,
+)
 from app.models.evidence import Evidence
 from app.models.indicators import (
     Comparator,
@@ -31,6 +43,16 @@ __all__ = [
     "IndicatorValue",
     "indicator_actions",
     "indicator_requirements",
+    "Escalation",
+    "EscalationEvent",
+    "EscalationState",
+    "Notification",
+    "NotificationKind",
+    "Reminder",
+    "Resolution",
+    "StoredStatus",
+    "SweepRun",
+    "Trigger",
     "AuditEvent",
     "Comment",
     "Evidence",

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.escalation import EscalationRules
 from app.domain.lifecycle import CLOSED_STATES, ActionState
 from app.domain.rag import EffectiveRag, Rag, effective_rag
 from app.domain.requirements import RequirementKind
@@ -68,6 +69,13 @@ class Plan(db.Model):
     update_deadline_working_days: Mapped[int] = mapped_column(Integer, default=5)
     rollup_method: Mapped[str] = mapped_column(String(20), default=RollupMethod.THRESHOLD.value)
     rollup_red_threshold: Mapped[float] = mapped_column(Float, default=0.25)
+    # The escalation ladder's settings (EscalationRules), in working days.
+    reminder_days_before: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    level1_overdue_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    level2_overdue_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    level2_consecutive_red_periods: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    level2_missing_update_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    level3_overdue_days: Mapped[int] = mapped_column(Integer, default=15, server_default="15")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     pillars: Mapped[list[Pillar]] = relationship(
@@ -80,6 +88,17 @@ class Plan(db.Model):
     @property
     def rollup_rule(self) -> RollupRule:
         return RollupRule(method=RollupMethod(self.rollup_method), red_threshold=self.rollup_red_threshold)
+
+    @property
+    def escalation_rules(self) -> EscalationRules:
+        return EscalationRules(
+            reminder_days_before=self.reminder_days_before,
+            level1_overdue_days=self.level1_overdue_days,
+            level2_overdue_days=self.level2_overdue_days,
+            level2_consecutive_red_periods=self.level2_consecutive_red_periods,
+            level2_missing_update_days=self.level2_missing_update_days,
+            level3_overdue_days=self.level3_overdue_days,
+        )
 
     def __repr__(self) -> str:
         return f"<Plan {self.id} {self.title}>"
@@ -140,6 +159,9 @@ class Action(db.Model):
     timescale: Mapped[str | None] = mapped_column(String(300))
     start_date: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date)
+    # Kept when a director agrees a revised due date, and shown beside it.
+    original_due_date: Mapped[date | None] = mapped_column(Date)
+    due_date_revision_reason: Mapped[str | None] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(32), default=ActionState.NOT_STARTED.value)
     rag: Mapped[str] = mapped_column(String(20), default=Rag.NOT_STARTED.value)
     targets_and_measures: Mapped[str | None] = mapped_column(Text)

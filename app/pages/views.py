@@ -17,6 +17,8 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 @requires(Permission.VIEW_PLAN)
 def home():
+    if current_user.role == Role.DIRECTOR.value:
+        return redirect(url_for("escalations.inbox"))
     # Delivery leads come for what they owe: their own actions first.
     if current_user.role == Role.DELIVERY_LEAD:
         return redirect(url_for("updates.my_actions"))

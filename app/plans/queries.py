@@ -13,17 +13,43 @@ from app.domain.rag import Rag
 from app.domain.requirements import RequirementKind
 from app.domain.rollup import ChildStatus, RagCounts, RollupRule, RollupStatus, roll_up, roll_up_counts
 from app.extensions import db
-from app.models import Action, Outcome, Person, Pillar, Plan, Requirement, action_leads, pillar_leads
+from app.models import (
+    Action,
+    Escalation,
+    EscalationState,
+    Outcome,
+    Person,
+    Pillar,
+    Plan,
+    Requirement,
+    action_leads,
+    pillar_leads,
+)
 
 _COUNT_FIELDS = {rag.value for rag in Rag}
 
 
-def _counts_from_rows(rows) -> RagCounts:
+def _counts_from_rows(rows, escalated_to_board: int = 0) -> RagCounts:
     values = {name: 0 for name in _COUNT_FIELDS}
     for rag, count in rows:
         if rag in values:
             values[rag] += count
-    return RagCounts(**values)
+    return RagCounts(**values, escalated_to_board=escalated_to_board)
+
+
+def _at_board(plan_id: int):
+    """Open actions with an escalation at level 3 not yet resolved: they make their pillar Red."""
+    return (
+        select(Escalation.action_id)
+        .join(Action, Action.id == Escalation.action_id)
+        .where(
+            Escalation.plan_id == plan_id,
+            Escalation.level == 3,
+            Escalation.state != EscalationState.RESOLVED.value,
+            Action.state.not_in([ActionState.COMPLETE.value, ActionState.CANCELLED.value]),
+        )
+        .distinct()
+    )
 
 
 @dataclass(frozen=True)
@@ -64,16 +90,26 @@ def plan_overview(plan: Plan, today: date) -> PlanOverview:
     for pillar_id, rag, count in rows:
         by_pillar.setdefault(pillar_id, []).append((rag, count))
     overdue_by_pillar = dict(overdue_rows)
+    at_board = _at_board(plan.id).subquery()
+    board_by_pillar = dict(
+        db.session.execute(
+            select(Action.pillar_id, func.count())
+            .join(at_board, at_board.c.action_id == Action.id)
+            .group_by(Action.pillar_id)
+        ).all()
+    )
     rule = plan.rollup_rule
     summaries = [
         PillarSummary(
             pillar=pillar,
-            status=roll_up_counts(_counts_from_rows(by_pillar.get(pillar.id, [])), rule),
+            status=roll_up_counts(
+                _counts_from_rows(by_pillar.get(pillar.id, []), board_by_pillar.get(pillar.id, 0)), rule
+            ),
             overdue=overdue_by_pillar.get(pillar.id, 0),
         )
         for pillar in pillars
     ]
-    plan_counts = _counts_from_rows((rag, count) for _, rag, count in rows)
+    plan_counts = _counts_from_rows([(rag, count) for _, rag, count in rows], sum(board_by_pillar.values()))
     return PlanOverview(
         plan=plan,
         status=roll_up_counts(plan_counts, rule),
@@ -101,13 +137,18 @@ def pillar_detail(pillar: Pillar, today: date) -> tuple[RollupStatus, list[Outco
         .options(selectinload(Action.delivery_leads), selectinload(Action.requirements))
     ).all()
     rule = pillar.plan.rollup_rule
+    at_board = set(db.session.scalars(_at_board(pillar.plan_id).where(Action.pillar_id == pillar.id)))
     by_outcome: dict[int | None, list[Action]] = {}
     for action in actions:
         by_outcome.setdefault(action.outcome_id, []).append(action)
 
     def status_of(items: list[Action]) -> RollupStatus:
         return roll_up(
-            (ChildStatus(a.effective_rag(today).rag) for a in items if a.state != ActionState.CANCELLED.value),
+            (
+                ChildStatus(a.effective_rag(today).rag, escalated_to_board=a.id in at_board)
+                for a in items
+                if a.state != ActionState.CANCELLED.value
+            ),
             rule,
         )
 

@@ -54,9 +54,16 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "evidence.remove": ("/evidence/{evidence}/remove", ADMIN_ONLY),
     "audit.export_csv": ("/admin/audit.csv", ADMIN_ONLY),
     "admin.change_user_role": ("/admin/users/{user}/role", ADMIN_ONLY),
+    "escalations.inbox": ("/escalations/inbox", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
+    "escalations.plan_list": ("/plans/{plan}/escalations", frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})),
+    "escalations.notifications": ("/notifications", EVERYONE),
+    # The escalation's page and decisions also check the object: see tests/views/test_escalation_pages.py.
+    "escalations.show": ("/escalations/{escalation}", frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})),
+    "escalations.decide": ("/escalations/{escalation}/acknowledge", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
 }
 
-GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
+POST_ONLY = {"auth.sign_out", "escalations.decide"}  # covered in test_sign_in and test_escalation_pages
+GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 
 
 def test_the_access_table_names_every_route_the_application_serves(app):
@@ -95,13 +102,22 @@ def world(app, tmp_path):
     evidence = Evidence(action_id=action.id, original_name="audit.pdf", stored_key=stored.key,
                         content_type="application/pdf", size_bytes=stored.size_bytes, sha256=stored.sha256)
     db.session.add(evidence)
+    from app.models import Escalation
+
+    escalation = Escalation(
+        plan_id=plan.id, action_id=action.id, level=2, trigger="overdue",
+        cycle_due_date=date(2026, 11, 2), raised_on=date(2026, 11, 9),
+    )
+    db.session.add(escalation)
     db.session.commit()
     other = factories.user(Role.VIEWER)
     from app.imports.jobs import save_upload
 
     token = save_upload(b"Reference,Action\n1.1.1,Audit the files\n", "plan.csv").token
-    return {"plan": plan.id, "number": pillar.number, "action": action.id, "token": token,
-            "indicator": indicator.id, "evidence": evidence.id, "user": other.id}
+    return {
+        "plan": plan.id, "number": pillar.number, "action": action.id, "token": token, "indicator": indicator.id,
+        "evidence": evidence.id, "user": other.id, "escalation": escalation.id,
+    }
 
 
 def _path(template: str, world: dict) -> str:

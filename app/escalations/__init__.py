@@ -1,0 +1,1 @@
+"""The overdue escalation ladder: the daily sweep, director decisions, pages."""
