@@ -64,11 +64,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.assets import bp as assets_bp
     from app.auth.views import bp as auth_bp
+    from app.board.views import bp as board_bp
     from app.errors import register_error_handlers
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
 
-    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, admin_bp):
+    for blueprint in (assets_bp, auth_bp, pages_bp, plans_bp, board_bp, admin_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 

@@ -20,6 +20,9 @@ def fail(message: str) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.board.cli import export_command
+
+    plan_group.add_command(export_command)
     app.cli.add_command(users_group)
     app.cli.add_command(plan_group)
     app.cli.add_command(demo_group)

@@ -24,6 +24,9 @@ class Permission(StrEnum):
     PUBLIC = "public"  # no sign-in needed
     VIEW_PLAN = "view_plan"
     MANAGE_USERS = "manage_users"
+    DOWNLOAD_PACKS = "download_packs"
+    MANAGE_BOARD_MEETINGS = "manage_board_meetings"
+    FREEZE_SNAPSHOTS = "freeze_snapshots"
 
 
 _EVERY_READER = frozenset(Role)
@@ -31,6 +34,9 @@ _EVERY_READER = frozenset(Role)
 ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_PLAN: _EVERY_READER,
     Permission.MANAGE_USERS: frozenset({Role.ADMINISTRATOR}),
+    Permission.DOWNLOAD_PACKS: _EVERY_READER,
+    Permission.MANAGE_BOARD_MEETINGS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
+    Permission.FREEZE_SNAPSHOTS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
 }
 
 
@@ -40,6 +46,13 @@ def allowed(user, permission: Permission) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return Role(user.role) in ROLE_PERMISSIONS[permission]
+
+
+def may_see_export(user, job) -> bool:
+    """An export job's file is for the person who asked for it, and administrators."""
+    if user is None or not user.is_authenticated:
+        return False
+    return job.requested_by_id == user.id or Role(user.role) is Role.ADMINISTRATOR
 
 
 def requires(permission: Permission) -> Callable:

@@ -1,5 +1,6 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.board import BoardMeeting, ExportJob, Snapshot
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -14,11 +15,14 @@ from app.models.plan import (
 
 __all__ = [
     "Action",
+    "BoardMeeting",
+    "ExportJob",
     "Outcome",
     "Person",
     "Pillar",
     "Plan",
     "Requirement",
+    "Snapshot",
     "User",
     "action_leads",
     "action_requirements",
