@@ -7,7 +7,7 @@ PDF and the Word file say the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import IO
 
 from docx import Document
@@ -280,9 +280,12 @@ def write_docx(state: PlanState, target: IO[bytes] | str) -> None:
     document = Document()
     document.core_properties.title = f"{state.plan_title}: board pack as at {_uk(state.as_at)}"
     document.core_properties.language = "en-GB"
-    # Fixed, so the same snapshot gives the same file content.
-    document.core_properties.created = None
-    document.core_properties.modified = None
+    # The as-at date, not the clock, so the same snapshot gives the same file.
+    stamp = datetime.combine(state.as_at_date, time())
+    document.core_properties.created = stamp
+    document.core_properties.modified = stamp
+    document.core_properties.last_modified_by = "Pillar"
+    document.core_properties.author = "Pillar"
     document.styles["Normal"].font.size = Pt(9)
 
     section = document.sections[0]
