@@ -200,3 +200,14 @@ def test_escalated_issues_are_listed_with_the_directors_response_when_there_are_
 
 def test_rag_fills_cover_every_rating():
     assert set(exports.RAG_FILLS) == set(Rag)
+
+
+def test_the_csv_is_written_a_row_at_a_time_without_reading_the_whole_log_first(board_world):
+    state = build_state(board_world.plan, AS_AT)
+
+    def two_rows_then_fail():
+        yield from state.actions[:2]
+        raise AssertionError("read past the rows asked for")
+
+    lines = exports.csv_lines(two_rows_then_fail())
+    assert [next(lines).split(",")[0] for _ in range(3)] == ["\ufeffReference", "1.1.1", "1.1.2"]

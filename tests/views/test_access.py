@@ -12,6 +12,7 @@ from tests import factories
 
 EVERYONE = frozenset(Role)
 ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
+BOARD_SECRETARIES = frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})
 PUBLIC = "public"
 
 # endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}.
@@ -31,9 +32,23 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "plans.people": ("/plans/{plan}/people", EVERYONE),
     "plans.requirements": ("/plans/{plan}/requirements", EVERYONE),
     "admin.users": ("/admin/users", ADMIN_ONLY),
+    "board.meetings": ("/plans/{plan}/board", EVERYONE),
+    "board.meeting": ("/plans/{plan}/board/meetings/{meeting}", EVERYONE),
+    "board.add_meeting": ("/plans/{plan}/board/meetings", BOARD_SECRETARIES),  # POST only: test_board_pages
+    "board.remind": ("/plans/{plan}/board/meetings/{meeting}/remind", BOARD_SECRETARIES),  # POST only
+    "board.freeze": ("/plans/{plan}/board/meetings/{meeting}/freeze", BOARD_SECRETARIES),  # POST only
+    "board.snapshot": ("/plans/{plan}/snapshots/{snapshot}", EVERYONE),
+    "board.compare_snapshots": ("/plans/{plan}/snapshots/compare?from={snapshot}&to={snapshot}", EVERYONE),
+    "board.compare_snapshots_csv": ("/plans/{plan}/snapshots/compare.csv?from={snapshot}&to={snapshot}", EVERYONE),
+    "board.export": ("/plans/{plan}/export.xlsx?snapshot={snapshot}", EVERYONE),
+    "board.queue_export": ("/plans/{plan}/exports", EVERYONE),  # POST only: test_board_pages
+    # The job was asked for by another user: only administrators see anyone's.
+    "board.export_job": ("/plans/{plan}/exports/{job}", ADMIN_ONLY),
+    "board.export_file": ("/plans/{plan}/exports/{job}/file", ADMIN_ONLY),
 }
 
-GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name != "auth.sign_out"}
+POST_ONLY = {"auth.sign_out", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export"}
+GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 
 
 def test_the_access_table_names_every_route_the_application_serves(app):
@@ -62,7 +77,27 @@ def world(app):
     from app.extensions import db
 
     db.session.commit()
-    return {"plan": plan.id, "number": pillar.number, "action": action.id}
+    return {"plan": plan.id, "number": pillar.number, "action": action.id, **_board_world(plan)}
+
+
+def _board_world(plan) -> dict:
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.board import services
+    from app.extensions import db
+
+    secretary = factories.user(Role.ADMINISTRATOR)
+    meeting = services.add_board_meeting(plan=plan, meeting_date=date(2026, 11, 23), title="Board")
+    snapshot = services.freeze_snapshot(plan=plan, meeting=meeting, actor=secretary)
+    job = services.queue_export(services.parse_request(plan, "csv", snapshot.id), secretary)
+    job.status, job.filename = "done", f"export-{job.id}-log.csv"
+    folder = Path(current_app.config["INSTANCE_DIR"]) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / job.filename).write_bytes(b"\xef\xbb\xbfReference\r\n")
+    db.session.commit()
+    return {"meeting": meeting.id, "snapshot": snapshot.id, "job": job.id}
 
 
 def _path(template: str, world: dict) -> str:
