@@ -14,7 +14,7 @@ from app.models import Plan
 
 @click.command("export")
 @click.argument("plan_id", type=int)
-@click.option("--format", "fmt", required=True, type=click.Choice(services.FORMATS), help="File format.")
+@click.option("--format", "fmt", required=True, help=f"One of: {', '.join(services.FORMATS)}")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
 @click.option("--snapshot", "snapshot_id", type=int, help="A frozen snapshot's id (default: the live plan today).")
 def export_command(plan_id: int, fmt: str, out: Path, snapshot_id: int | None) -> None:
