@@ -10,13 +10,10 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from app.board.state import ActionRow
 from app.domain.lifecycle import ActionState
@@ -132,24 +129,17 @@ def write_csv(rows: Iterable[ActionRow], target: IO[bytes]) -> None:
         target.write(line.encode("utf-8"))
 
 
-# --- Excel -------------------------------------------------------------------
+# --- Excel ---------------------------------------------------------------------
 
 # Fill, and a text colour with enough contrast on it (WCAG AA).
 RAG_FILLS = {
-    Rag.RED: ("D4351C", "FFFFFF"),
-    Rag.AMBER: ("FFDD00", "0B0C0C"),
-    Rag.GREEN: ("00703C", "FFFFFF"),
-    Rag.COMPLETE: ("1D70B8", "FFFFFF"),
-    Rag.NOT_STARTED: ("B1B4B6", "0B0C0C"),
+    Rag.RED: ("#D4351C", "#FFFFFF"),
+    Rag.AMBER: ("#FFDD00", "#0B0C0C"),
+    Rag.GREEN: ("#00703C", "#FFFFFF"),
+    Rag.COMPLETE: ("#1D70B8", "#FFFFFF"),
+    Rag.NOT_STARTED: ("#B1B4B6", "#0B0C0C"),
 }
-_RAG_STYLES = {
-    rag.label: (PatternFill("solid", start_color=fill, end_color=fill), Font(bold=True, color=text))
-    for rag, (fill, text) in RAG_FILLS.items()
-}
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
-_HEADER_FONT = Font(bold=True)
-_DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 @dataclass(frozen=True)
@@ -165,57 +155,76 @@ class LogInfo:
 
 def write_xlsx(rows: Iterable[ActionRow], info: LogInfo, target: IO[bytes] | str,
                progress: Callable[[int], None] | None = None) -> int:
-    """Write the log workbook; return how many actions it holds."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = f"{info.plan_title}: action log as at {info.as_at}"
-    sheet = workbook.create_sheet("Action log")
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    """Write the log workbook; return how many actions it holds.
 
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, column.heading)
-        cell.font = _HEADER_FONT
-        cell.alignment = _WRAP
-        header.append(cell)
-    sheet.append(header)
+    XlsxWriter in constant-memory mode writes each row as it comes, so the
+    workbook never holds the whole log.
+    """
+    as_at = date.fromisoformat(info.as_at)
+    workbook = xlsxwriter.Workbook(target, {
+        "constant_memory": True,
+        # Cell text is data: never a formula, link or number.
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+    })
+    workbook.set_properties({
+        "title": f"{info.plan_title}: action log as at {info.as_at}",
+        "author": "Pillar",
+        # The as-at date, not the clock, so the same snapshot gives the same file.
+        "created": datetime.combine(as_at, time()),
+    })
+    header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F3F2F1"})
+    wrapped = workbook.add_format({"text_wrap": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
+    dated = workbook.add_format({"valign": "top", "num_format": DATE_FORMAT})
+    rag_formats = {
+        rag.label: workbook.add_format({"bold": True, "valign": "top", "bg_color": fill, "font_color": text})
+        for rag, (fill, text) in RAG_FILLS.items()
+    }
+
+    sheet = workbook.add_worksheet("Action log")
+    sheet.freeze_panes(1, 0)
+    for index, column in enumerate(COLUMNS):
+        sheet.set_column(index, index, column.width)
+        sheet.write_string(0, index, column.heading, header)
+    rag_index = HEADINGS.index("RAG")
+    plain = [wrapped if column.wrap else top for column in COLUMNS]
 
     count = 0
     for row in rows:
-        cells = []
-        for column in COLUMNS:
-            value = column.value(row)
-            cell = WriteOnlyCell(sheet, value)
-            if isinstance(value, str) and value.startswith("="):
-                # Text that looks like a formula stays text.
-                cell.data_type = "s"
-            if isinstance(value, date):
-                cell.number_format = _DATE_FORMAT
-            if column.heading == "RAG":
-                cell.fill, cell.font = _RAG_STYLES[value]
-            cell.alignment = _WRAP if column.wrap else _TOP
-            cells.append(cell)
-        sheet.append(cells)
         count += 1
+        for index, column in enumerate(COLUMNS):
+            value = column.value(row)
+            if isinstance(value, date):
+                sheet.write_datetime(count, index, value, dated)
+            elif value is None or value == "":
+                sheet.write_blank(count, index, None, plain[index])
+            elif index == rag_index:
+                sheet.write_string(count, index, value, rag_formats[value])
+            else:
+                sheet.write_string(count, index, value, plain[index])
         if progress and count % 500 == 0:
             progress(count)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    sheet.autofilter(0, 0, count, len(COLUMNS) - 1)
 
-    about = workbook.create_sheet("About")
-    for label, value in (
+    about = workbook.add_worksheet("About")
+    about.set_column(0, 0, 14)
+    about.set_column(1, 1, 90)
+    for number, (label, value) in enumerate((
         ("Plan", info.plan_title),
-        ("As at", date.fromisoformat(info.as_at)),
+        ("As at", as_at),
         ("Source", info.source),
         ("Filters", info.filters or "None"),
         ("Roll-up rule", info.rollup_rule),
         ("Actions", count),
-    ):
-        value_cell = WriteOnlyCell(about, value)
+    )):
+        about.write_string(number, 0, label, header)
         if isinstance(value, date):
-            value_cell.number_format = _DATE_FORMAT
-        about.append([WriteOnlyCell(about, label), value_cell])
-    about.column_dimensions["A"].width = 14
-    about.column_dimensions["B"].width = 90
-    workbook.save(target)
+            about.write_datetime(number, 1, value, dated)
+        elif isinstance(value, int):
+            about.write_number(number, 1, value, top)
+        else:
+            about.write_string(number, 1, value, wrapped)
+    workbook.close()
     return count
