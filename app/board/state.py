@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import case, select
+from sqlalchemy import ARRAY, Integer, any_, bindparam, case, select
 from sqlalchemy.orm import selectinload
 
 from app.board import sources
@@ -193,24 +193,25 @@ def _iso(value: date | None) -> str | None:
 _ORPHAN_POSITION = 1_000_000
 
 
-def _ordered_action_ids(plan: Plan) -> list[int]:
-    """Every action of the plan in the order of the pack: pillar, outcome, position."""
+def _ordered_action_ids(plan: Plan, batch_size: int) -> Iterator[list[int]]:
+    """Every action's id in the order of the pack (pillar, outcome, position), a
+    batch at a time: the ids come from a streamed cursor, never all at once."""
     outcome_order = case((Outcome.id.is_(None), _ORPHAN_POSITION), else_=Outcome.position)
-    return list(
-        db.session.scalars(
-            select(Action.id)
-            .join(Pillar, Pillar.id == Action.pillar_id)
-            .outerjoin(Outcome, Outcome.id == Action.outcome_id)
-            .where(Action.plan_id == plan.id)
-            .order_by(Pillar.number, outcome_order, Outcome.id, Action.position, Action.reference)
-        )
-    )
+    return db.session.scalars(
+        select(Action.id)
+        .join(Pillar, Pillar.id == Action.pillar_id)
+        .outerjoin(Outcome, Outcome.id == Action.outcome_id)
+        .where(Action.plan_id == plan.id)
+        .order_by(Pillar.number, outcome_order, Outcome.id, Action.position, Action.reference),
+        execution_options={"yield_per": batch_size},
+    ).partitions()
 
 
 def iter_action_rows(
     plan: Plan,
     as_at: date,
     escalated_ids: frozenset[int] = frozenset(),
+    batch_size: int = BATCH_SIZE,
 ) -> Iterator[ActionRow]:
     """The plan's actions as log rows, in pack order, read in batches.
 
@@ -219,10 +220,16 @@ def iter_action_rows(
     """
     pillars = {p.id: p for p in db.session.scalars(select(Pillar).where(Pillar.plan_id == plan.id))}
     outcomes = {o.id: o for o in db.session.scalars(select(Outcome).where(Outcome.plan_id == plan.id))}
-    ids = _ordered_action_ids(plan)
-    for start in range(0, len(ids), BATCH_SIZE):
-        batch = ids[start : start + BATCH_SIZE]
-        yield from _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids)
+    for batch in _ordered_action_ids(plan, batch_size):
+        yield from _rows_for_batch(plan, as_at, list(batch), pillars, outcomes, escalated_ids)
+
+
+def _among(column, ids: list[int]):
+    """``column IN ids``; on PostgreSQL as one array parameter, which the driver
+    sends far faster than a thousand separate ones."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
 
 
 def _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids) -> list[ActionRow]:
@@ -234,14 +241,14 @@ def _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids) -> lis
                 Action.id, Action.pillar_id, Action.outcome_id, Action.reference, Action.title, Action.steps,
                 Action.timescale, Action.start_date, Action.due_date, Action.state, Action.rag,
                 Action.targets_and_measures, Action.workstream,
-            ).where(Action.id.in_(batch))
+            ).where(_among(Action.id, batch))
         )
     }
     leads: dict[int, list[tuple[str, int]]] = {}
     for action_id, person_id, name in db.session.execute(
         select(action_leads.c.action_id, Person.id, Person.name)
         .join(Person, Person.id == action_leads.c.person_id)
-        .where(action_leads.c.action_id.in_(batch))
+        .where(_among(action_leads.c.action_id, batch))
         .order_by(Person.name, Person.id)
     ):
         leads.setdefault(action_id, []).append((name, person_id))
@@ -249,7 +256,7 @@ def _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids) -> lis
     for action_id, number in db.session.execute(
         select(action_requirements.c.action_id, Requirement.number)
         .join(Requirement, Requirement.id == action_requirements.c.requirement_id)
-        .where(action_requirements.c.action_id.in_(batch))
+        .where(_among(action_requirements.c.action_id, batch))
         .order_by(Requirement.id)
     ):
         links.setdefault(action_id, []).append(number)

@@ -44,3 +44,12 @@ def test_leads_requirements_and_their_coverage_are_in_the_state(board_world):
     assert [(r.number, r.actions) for r in state.requirements] == [("IN 1", ["1.1.1"]), ("OR 3", [])]
     assert state.actions[0].delivery_leads == ["Ann Garratt", "Lynn Chesterton"]
     assert state.actions[0].links == ["IN 1"]
+
+
+def test_reading_the_actions_in_small_batches_gives_the_same_rows_in_the_same_order(board_world):
+    from app.board.state import iter_action_rows
+
+    whole = list(iter_action_rows(board_world.plan, date(2026, 11, 23)))
+    batched = list(iter_action_rows(board_world.plan, date(2026, 11, 23), batch_size=2))
+    assert batched == whole
+    assert len(whole) == 5
