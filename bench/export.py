@@ -109,8 +109,8 @@ def make_plan(size: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="2500,10000", help="plan sizes, comma separated")
-    parser.add_argument("--formats", default="xlsx,csv,pdf")
+    parser.add_argument("--sizes", default="2500,10000,40000", help="plan sizes for the action log (xlsx, csv)")
+    parser.add_argument("--pdf-sizes", default="1000,2500,10000", help="plan sizes for the PDF pack")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url:
@@ -131,15 +131,17 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "FIXED_TODAY": "2026-11-23"})
     with app.app_context():
         upgrade()
-        plans = {int(size): make_plan(int(size)) for size in args.sizes.split(",")}
+        log_sizes = [int(size) for size in args.sizes.split(",") if size]
+        pdf_sizes = [int(size) for size in args.pdf_sizes.split(",") if size]
+        plans = {size: make_plan(size) for size in sorted(set(log_sizes) | set(pdf_sizes))}
         db.session.remove()
         db.engine.dispose()
 
-    print(f"{'Actions':>8}  {'Format':<6} {'Seconds':>8}  {'Peak MiB':>8}  {'File KiB':>9}")
-    for size, plan_id in plans.items():
-        for fmt in args.formats.split(","):
-            elapsed, peak_kib, file_bytes = run(app, plan_id, fmt)
-            print(f"{size:>8}  {fmt:<6} {elapsed:>8.2f}  {peak_kib / 1024:>8.1f}  {file_bytes / 1024:>9.0f}", flush=True)
+    print(f"{'Actions':>8}  {'Format':<6} {'Seconds':>8}  {'Peak MiB':>8}  {'File KiB':>9}", flush=True)
+    jobs = [(size, fmt) for size in log_sizes for fmt in ("xlsx", "csv")] + [(size, "pdf") for size in pdf_sizes]
+    for size, fmt in jobs:
+        elapsed, peak_kib, file_bytes = run(app, plans[size], fmt)
+        print(f"{size:>8}  {fmt:<6} {elapsed:>8.2f}  {peak_kib / 1024:>8.1f}  {file_bytes / 1024:>9.0f}", flush=True)
 
 
 if __name__ == "__main__":
