@@ -193,12 +193,16 @@ def _iso(value: date | None) -> str | None:
 _ORPHAN_POSITION = 1_000_000
 
 
-def _ordered_action_ids(plan: Plan, batch_size: int) -> Iterator[list[int]]:
-    """Every action's id in the order of the pack (pillar, outcome, position), a
-    batch at a time: the ids come from a streamed cursor, never all at once."""
+def _ordered_actions(plan: Plan, batch_size: int):
+    """The plan's actions as plain column tuples in the order of the pack
+    (pillar, outcome, position), a batch at a time from a streamed cursor."""
     outcome_order = case((Outcome.id.is_(None), _ORPHAN_POSITION), else_=Outcome.position)
-    return db.session.scalars(
-        select(Action.id)
+    return db.session.execute(
+        select(
+            Action.id, Action.pillar_id, Action.outcome_id, Action.reference, Action.title, Action.steps,
+            Action.timescale, Action.start_date, Action.due_date, Action.state, Action.rag,
+            Action.targets_and_measures, Action.workstream,
+        )
         .join(Pillar, Pillar.id == Action.pillar_id)
         .outerjoin(Outcome, Outcome.id == Action.outcome_id)
         .where(Action.plan_id == plan.id)
@@ -220,8 +224,8 @@ def iter_action_rows(
     """
     pillars = {p.id: p for p in db.session.scalars(select(Pillar).where(Pillar.plan_id == plan.id))}
     outcomes = {o.id: o for o in db.session.scalars(select(Outcome).where(Outcome.plan_id == plan.id))}
-    for batch in _ordered_action_ids(plan, batch_size):
-        yield from _rows_for_batch(plan, as_at, list(batch), pillars, outcomes, escalated_ids)
+    for batch in _ordered_actions(plan, batch_size):
+        yield from _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids)
 
 
 def _among(column, ids: list[int]):
@@ -232,18 +236,9 @@ def _among(column, ids: list[int]):
     return column.in_(ids)
 
 
-def _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids) -> list[ActionRow]:
+def _rows_for_batch(plan, as_at, actions, pillars, outcomes, escalated_ids) -> list[ActionRow]:
     # Plain column tuples, not entities: the session keeps no reference to them.
-    actions = {
-        a.id: a
-        for a in db.session.execute(
-            select(
-                Action.id, Action.pillar_id, Action.outcome_id, Action.reference, Action.title, Action.steps,
-                Action.timescale, Action.start_date, Action.due_date, Action.state, Action.rag,
-                Action.targets_and_measures, Action.workstream,
-            ).where(_among(Action.id, batch))
-        )
-    }
+    batch = [action.id for action in actions]
     leads: dict[int, list[tuple[str, int]]] = {}
     for action_id, person_id, name in db.session.execute(
         select(action_leads.c.action_id, Person.id, Person.name)
@@ -263,8 +258,8 @@ def _rows_for_batch(plan, as_at, batch, pillars, outcomes, escalated_ids) -> lis
     commentary = sources.period_commentary(plan, as_at, batch)
 
     rows = []
-    for action_id in batch:
-        action = actions[action_id]
+    for action in actions:
+        action_id = action.id
         pillar = pillars[action.pillar_id]
         outcome = outcomes.get(action.outcome_id) if action.outcome_id else None
         effective = _effective_rag(action.state, action.rag, action.due_date, as_at)
