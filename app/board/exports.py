@@ -105,9 +105,12 @@ def _csv_value(value: object) -> str:
     return neutralise(str(value))
 
 
+ROWS_PER_CHUNK = 100
+
+
 def csv_lines(rows: Iterable[ActionRow]) -> Iterator[str]:
-    """The log as CSV text, one row at a time: UTF-8 with a byte order mark so
-    Excel reads the accents and arrows correctly."""
+    """The log as CSV text, a chunk of rows at a time: UTF-8 with a byte order
+    mark so Excel reads the accents and arrows correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
@@ -119,8 +122,15 @@ def csv_lines(rows: Iterable[ActionRow]) -> Iterator[str]:
 
     writer.writerow(HEADINGS)
     yield "\ufeff" + flush()
+    values = [column.value for column in COLUMNS]
+    pending = 0
     for row in rows:
-        writer.writerow([_csv_value(column.value(row)) for column in COLUMNS])
+        writer.writerow([_csv_value(value(row)) for value in values])
+        pending += 1
+        if pending == ROWS_PER_CHUNK:
+            yield flush()
+            pending = 0
+    if pending:
         yield flush()
 
 

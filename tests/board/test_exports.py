@@ -202,12 +202,17 @@ def test_rag_fills_cover_every_rating():
     assert set(exports.RAG_FILLS) == set(Rag)
 
 
-def test_the_csv_is_written_a_row_at_a_time_without_reading_the_whole_log_first(board_world):
+def test_the_csv_is_written_a_chunk_at_a_time_without_reading_the_whole_log_first(board_world):
     state = build_state(board_world.plan, AS_AT)
+    chunk = exports.ROWS_PER_CHUNK
 
-    def two_rows_then_fail():
-        yield from state.actions[:2]
+    def one_chunk_and_a_bit_then_fail():
+        for n in range(chunk + 3):
+            yield state.actions[n % len(state.actions)]
         raise AssertionError("read past the rows asked for")
 
-    lines = exports.csv_lines(two_rows_then_fail())
-    assert [next(lines).split(",")[0] for _ in range(3)] == ["\ufeffReference", "1.1.1", "1.1.2"]
+    lines = exports.csv_lines(one_chunk_and_a_bit_then_fail())
+    assert next(lines).startswith("\ufeffReference,")
+    first_chunk = list(csv.reader(io.StringIO(next(lines))))
+    assert len(first_chunk) == chunk
+    assert first_chunk[0][0] == "1.1.1"
