@@ -29,9 +29,18 @@ def _outcome(row: ActionRow) -> str:
     return f"{row.outcome_reference} {row.outcome_statement}".strip() if row.outcome_reference else ""
 
 
+_DIRECTION_TEXT = {
+    direction.value: "" if direction is Direction.NONE else f"{direction.arrow} {direction.label}"
+    for direction in Direction
+}
+
+
 def _direction(row: ActionRow) -> str:
-    direction = Direction(row.direction)
-    return "" if direction is Direction.NONE else f"{direction.arrow} {direction.label}"
+    return _DIRECTION_TEXT[row.direction]
+
+
+_STATE_LABELS = {state.value: state.label for state in ActionState}
+_RAG_LABELS = {rag.value: rag.label for rag in Rag}
 
 
 def _date(value: str | None) -> date | None:
@@ -55,8 +64,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("Timescale", lambda r: r.timescale, 18, wrap=True),
     Column("Start date", lambda r: _date(r.start_date), 12),
     Column("Due date", lambda r: _date(r.due_date), 12),
-    Column("State", lambda r: ActionState(r.state).label, 18, wrap=True),
-    Column("RAG", lambda r: Rag(r.rag).label, 12),
+    Column("State", lambda r: _STATE_LABELS[r.state], 18, wrap=True),
+    Column("RAG", lambda r: _RAG_LABELS[r.rag], 12),
     Column("Reason", lambda r: r.reason.capitalize(), 10),
     Column("Direction", _direction, 14),
     Column("Delivery leads", lambda r: ", ".join(r.delivery_leads), 26, wrap=True),
@@ -97,14 +106,12 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _csv_value(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return neutralise(str(value))
+def _csv_text(text: str) -> str:
+    return "'" + text if text and text[0] in _FORMULA_FIRST else text
 
 
+_FORMULA_FIRST = frozenset("=+-@\t\r")
+_DATE_FIELDS = {"Start date": "start_date", "Due date": "due_date"}
 ROWS_PER_CHUNK = 100
 
 
@@ -122,10 +129,16 @@ def csv_lines(rows: Iterable[ActionRow]) -> Iterator[str]:
 
     writer.writerow(HEADINGS)
     yield "\ufeff" + flush()
-    values = [column.value for column in COLUMNS]
+    # Dates go out as the ISO text the row already holds.
+    values = [
+        (lambda r, name=column.heading: getattr(r, _DATE_FIELDS[name]) or "")
+        if column.heading in _DATE_FIELDS else column.value
+        for column in COLUMNS
+    ]
     pending = 0
     for row in rows:
-        writer.writerow([_csv_value(value(row)) for value in values])
+        cells = [value(row) for value in values]
+        writer.writerow([_csv_text(cell) for cell in cells])
         pending += 1
         if pending == ROWS_PER_CHUNK:
             yield flush()

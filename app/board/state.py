@@ -283,7 +283,7 @@ def _rows_for_batch(plan, as_at, actions, pillars, outcomes, escalated_ids) -> l
                 reason=effective.reason or "",
                 proposed_rag=note.proposed_rag or action.rag,
                 direction=note.direction,
-                overdue=ActionState(action.state).is_open and action.due_date is not None
+                overdue=_STATES[action.state].is_open and action.due_date is not None
                 and action.due_date < as_at,
                 delivery_leads=[name for name, _ in lead_pairs],
                 lead_ids=[person_id for _, person_id in lead_pairs],
@@ -299,10 +299,15 @@ def _rows_for_batch(plan, as_at, actions, pillars, outcomes, escalated_ids) -> l
     return rows
 
 
+# Dictionary look-ups: calling the enum per row is the slow part of a large export.
+_STATES = {state.value: state for state in ActionState}
+_RAGS = {rag.value: rag for rag in Rag}
+
+
 def _effective_rag(state: str, rag: str, due_date: date | None, as_at: date):
     """``Action.effective_rag`` for a row read as plain columns."""
-    lifecycle = ActionState(state)
-    proposed = Rag(rag)
+    lifecycle = _STATES[state]
+    proposed = _RAGS[rag]
     if proposed is Rag.COMPLETE and not lifecycle.counts_as_complete:
         proposed = Rag.GREEN
     return effective_rag(
