@@ -127,9 +127,10 @@ def outstanding_updates(plan: Plan, period: ReportingPeriod) -> list[Outstanding
 
 
 def send_update_reminders(plan: Plan, period: ReportingPeriod, action_ids: Collection[int]) -> int:
-    """Remind the delivery leads of exactly these actions; return how many leads were sent one.
+    """Remind the delivery leads of exactly these actions; return how many leads are reminded.
 
-    Called after the commit. Filled by the workers (notifications) feature,
-    which enqueues the emails; until then nobody is reminded.
+    Filled by the workers (notifications) feature. It may record what it sends
+    (flush, never commit: the view commits once after this returns) and must
+    enqueue its emails only after that commit. Until then nobody is reminded.
     """
     return 0

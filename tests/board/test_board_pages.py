@@ -203,6 +203,8 @@ def test_the_comparison_page_lists_changes_and_exports_them(client, auth, board_
     second = services.freeze_snapshot(plan=board_world.plan, meeting=_meeting(board_world), actor=secretary)
     db.session.commit()
     _signed_in(client, auth, Role.VIEWER)
+    snapshot_page = client.get(f"/plans/{board_world.plan.id}/snapshots/{second.id}").get_data(as_text=True)
+    assert f"compare?from={first.id}&amp;to={second.id}" in snapshot_page
     base = f"/plans/{board_world.plan.id}/snapshots/compare"
     body = client.get(f"{base}?from={first.id}&to={second.id}").get_data(as_text=True)
     assert "Became complete" in body and "Became overdue" in body
