@@ -21,6 +21,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.board import exports, services, sources
@@ -133,11 +134,16 @@ def freeze(plan_id: int, meeting_id: int):
     meeting = _meeting_or_404(plan, meeting_id)
     try:
         snapshot = services.freeze_snapshot(plan=plan, meeting=meeting, actor=current_user)
-    except ValidationFailed as failure:
+        db.session.commit()
+    except (ValidationFailed, IntegrityError) as failure:
+        # IntegrityError: someone else froze this meeting a moment ago.
         db.session.rollback()
-        flash(" ".join(failure.problems.values()), "info")
+        message = (
+            " ".join(failure.problems.values()) if isinstance(failure, ValidationFailed)
+            else "This meeting's snapshot is already frozen; a snapshot never changes"
+        )
+        flash(message, "info")
         return redirect(url_for("board.meeting", plan_id=plan.id, meeting_id=meeting.id))
-    db.session.commit()
     flash(f"The plan is frozen as at {meeting.meeting_date.day} {meeting.meeting_date:%B %Y}.", "success")
     return redirect(url_for("board.snapshot", plan_id=plan.id, snapshot_id=snapshot.id))
 

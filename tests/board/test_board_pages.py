@@ -214,3 +214,16 @@ def test_the_comparison_page_lists_changes_and_exports_them(client, auth, board_
     missing = client.get(f"{base}?from={first.id}")
     assert missing.status_code == 400
     assert "Choose the snapshot to compare to" in missing.get_data(as_text=True)
+
+
+def test_freezing_a_meeting_again_says_it_is_already_frozen_and_keeps_the_first_snapshot(client, auth, board_world):
+    snapshot = _frozen(board_world)
+    _signed_in(client, auth, Role.BOARD_SECRETARY)
+    page = client.get(f"/plans/{board_world.plan.id}/board").get_data(as_text=True)
+    response = client.post(
+        f"/plans/{board_world.plan.id}/board/meetings/{snapshot.board_meeting_id}/freeze",
+        data={"csrf_token": csrf_from(page)},
+        follow_redirects=True,
+    )
+    assert "already frozen; a snapshot never changes" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Snapshot.id)).all() == [snapshot.id]

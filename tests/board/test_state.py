@@ -53,3 +53,35 @@ def test_reading_the_actions_in_small_batches_gives_the_same_rows_in_the_same_or
     batched = list(iter_action_rows(board_world.plan, date(2026, 11, 23), batch_size=2))
     assert batched == whole
     assert len(whole) == 5
+
+
+def _statements_to_build(plan) -> int:
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    count = 0
+
+    def counted(*_args):
+        nonlocal count
+        count += 1
+
+    event.listen(db.engine, "before_cursor_execute", counted)
+    try:
+        build_state(plan, date(2026, 11, 23))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", counted)
+    return count
+
+
+def test_building_the_state_takes_the_same_number_of_queries_however_many_actions(board_world):
+    from app.extensions import db
+    from tests import factories
+
+    before = _statements_to_build(board_world.plan)
+    outcome = board_world.actions["1.1.1"].outcome
+    lead = board_world.actions["1.1.1"].delivery_leads[0]
+    for n in range(20):
+        factories.action(outcome, f"1.1.{100 + n}", leads=[lead], due=date(2027, 1, 1))
+    db.session.commit()
+    assert _statements_to_build(board_world.plan) == before
