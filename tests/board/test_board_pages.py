@@ -227,3 +227,13 @@ def test_freezing_a_meeting_again_says_it_is_already_frozen_and_keeps_the_first_
     )
     assert "already frozen; a snapshot never changes" in response.get_data(as_text=True)
     assert db.session.scalars(select(Snapshot.id)).all() == [snapshot.id]
+
+
+def test_the_action_list_offers_its_filtered_actions_as_excel_and_csv(client, auth, board_world):
+    _signed_in(client, auth, Role.VIEWER)
+    plan_id = board_world.plan.id
+    body = client.get(f"/plans/{plan_id}/actions?rag=red&overdue=yes").get_data(as_text=True)
+    assert f"/plans/{plan_id}/export.xlsx?rag=red&amp;overdue=yes" in body
+    assert f"/plans/{plan_id}/export.csv?rag=red&amp;overdue=yes" in body
+    overview = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert f'href="/plans/{plan_id}/board"' in overview
