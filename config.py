@@ -101,6 +101,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Pillar <pillar@localhost>"),
+        # Exports of more actions than this are made by a worker (CSV always streams).
+        "EXPORT_ASYNC_THRESHOLD": int(os.environ.get("EXPORT_ASYNC_THRESHOLD", 2000)),
         # Argon2id cost: RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),

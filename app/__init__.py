@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assets import bp as assets_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.board.views import bp as board_bp
     from app.errors import register_error_handlers
     from app.escalations.views import bp as escalations_bp
     from app.evidence.views import bp as evidence_bp
@@ -78,8 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.updates.views import bp as updates_bp
 
     for blueprint in (
-        assets_bp, auth_bp, pages_bp, plans_bp, admin_bp, imports_bp, indicators_bp, updates_bp, evidence_bp,
-        audit_bp, escalations_bp,
+        assets_bp, auth_bp, pages_bp, plans_bp, board_bp, admin_bp, imports_bp, indicators_bp, updates_bp,
+        evidence_bp, audit_bp, escalations_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -23,6 +23,9 @@ def register_cli(app: Flask) -> None:
     from app.imports.cli import register as register_import
 
     register_import(plan_group)
+    from app.board.cli import export_command
+
+    plan_group.add_command(export_command)
     app.cli.add_command(users_group)
     app.cli.add_command(plan_group)
     app.cli.add_command(demo_group)

@@ -33,6 +33,9 @@ class Permission(StrEnum):
     EXPORT_AUDIT = "export_audit"
     ESCALATION_INBOX = "escalation_inbox"
     LIST_ESCALATIONS = "list_escalations"
+    DOWNLOAD_PACKS = "download_packs"
+    MANAGE_BOARD_MEETINGS = "manage_board_meetings"
+    FREEZE_SNAPSHOTS = "freeze_snapshots"
 
 
 _EVERY_READER = frozenset(Role)
@@ -50,6 +53,9 @@ ROLE_PERMISSIONS: dict[Permission, frozenset[Role]] = {
     # Directors decide on escalations; the object rule below narrows it to their pillars.
     Permission.ESCALATION_INBOX: frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
     Permission.LIST_ESCALATIONS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
+    Permission.DOWNLOAD_PACKS: _EVERY_READER,
+    Permission.MANAGE_BOARD_MEETINGS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
+    Permission.FREEZE_SNAPSHOTS: frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR}),
 }
 
 
@@ -124,6 +130,11 @@ def may_see_escalation(user, escalation) -> bool:
         return True
     person_id = _person_id(user)
     return person_id is not None and any(lead.id == person_id for lead in escalation.action.delivery_leads)
+def may_see_export(user, job) -> bool:
+    """An export job's file is for the person who asked for it, and administrators."""
+    if user is None or not user.is_authenticated:
+        return False
+    return job.requested_by_id == user.id or Role(user.role) is Role.ADMINISTRATOR
 
 
 def requires(permission: Permission) -> Callable:

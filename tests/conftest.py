@@ -62,6 +62,14 @@ class IsolatedClient(FlaskClient):
 
 
 _APPS: dict[str, Flask] = {}
+_MADE_APPS: list[Flask] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Close pooled connections before the interpreter collects them noisily.
+    for made in _MADE_APPS:
+        with made.app_context():
+            db.engine.dispose()
 
 
 def make_app(backend: str, tmp_dir: Path, **overrides) -> Flask:
@@ -85,6 +93,7 @@ def make_app(backend: str, tmp_dir: Path, **overrides) -> Flask:
     }
     config.update(overrides)
     app = create_app(config)
+    _MADE_APPS.append(app)
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()

@@ -9,4 +9,6 @@ from workers.schedule import BEAT_SCHEDULE
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 celery.conf.beat_schedule = BEAT_SCHEDULE
-celery.conf.include = ["workers.escalations", "workers.imports", "workers.notifications", "workers.plans"]
+celery.conf.include = [
+    "workers.board", "workers.escalations", "workers.imports", "workers.notifications", "workers.plans",
+]

@@ -1,6 +1,7 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
 from app.models.audit import AuditEvent
+from app.models.board import BoardMeeting, ExportJob, Snapshot
 from app.models.escalations import (
     Escalation,
     EscalationEvent,
@@ -56,6 +57,8 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "Evidence",
+    "BoardMeeting",
+    "ExportJob",
     "Outcome",
     "Person",
     "Pillar",
@@ -63,6 +66,7 @@ __all__ = [
     "Requirement",
     "Update",
     "UpdateRevision",
+    "Snapshot",
     "User",
     "action_leads",
     "action_requirements",

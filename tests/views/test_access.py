@@ -13,6 +13,7 @@ from tests import factories, indicator_factories
 EVERYONE = frozenset(Role)
 ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
 VALUE_ENTRY = frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER})
+BOARD_SECRETARIES = frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})
 PUBLIC = "public"
 
 # endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {token},
@@ -60,9 +61,24 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     # The escalation's page and decisions also check the object: see tests/views/test_escalation_pages.py.
     "escalations.show": ("/escalations/{escalation}", frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})),
     "escalations.decide": ("/escalations/{escalation}/acknowledge", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
+    "board.meetings": ("/plans/{plan}/board", EVERYONE),
+    "board.meeting": ("/plans/{plan}/board/meetings/{meeting}", EVERYONE),
+    "board.add_meeting": ("/plans/{plan}/board/meetings", BOARD_SECRETARIES),  # POST only: test_board_pages
+    "board.remind": ("/plans/{plan}/board/meetings/{meeting}/remind", BOARD_SECRETARIES),  # POST only
+    "board.freeze": ("/plans/{plan}/board/meetings/{meeting}/freeze", BOARD_SECRETARIES),  # POST only
+    "board.snapshot": ("/plans/{plan}/snapshots/{snapshot}", EVERYONE),
+    "board.compare_snapshots": ("/plans/{plan}/snapshots/compare?from={snapshot}&to={snapshot}", EVERYONE),
+    "board.compare_snapshots_csv": ("/plans/{plan}/snapshots/compare.csv?from={snapshot}&to={snapshot}", EVERYONE),
+    "board.export": ("/plans/{plan}/export.xlsx?snapshot={snapshot}", EVERYONE),
+    "board.queue_export": ("/plans/{plan}/exports", EVERYONE),  # POST only: test_board_pages
+    # The job was asked for by another user: only administrators see anyone's.
+    "board.export_job": ("/plans/{plan}/exports/{job}", ADMIN_ONLY),
+    "board.export_file": ("/plans/{plan}/exports/{job}/file", ADMIN_ONLY),
 }
 
-POST_ONLY = {"auth.sign_out", "escalations.decide"}  # covered in test_sign_in and test_escalation_pages
+POST_ONLY = {
+    "auth.sign_out", "escalations.decide", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export",
+}
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 
 
@@ -116,8 +132,28 @@ def world(app, tmp_path):
     token = save_upload(b"Reference,Action\n1.1.1,Audit the files\n", "plan.csv").token
     return {
         "plan": plan.id, "number": pillar.number, "action": action.id, "token": token, "indicator": indicator.id,
-        "evidence": evidence.id, "user": other.id, "escalation": escalation.id,
+        "evidence": evidence.id, "user": other.id, "escalation": escalation.id, **_board_world(plan),
     }
+
+
+def _board_world(plan) -> dict:
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.board import services
+    from app.extensions import db
+
+    secretary = factories.user(Role.ADMINISTRATOR)
+    meeting = services.add_board_meeting(plan=plan, meeting_date=date(2026, 11, 23), title="Board")
+    snapshot = services.freeze_snapshot(plan=plan, meeting=meeting, actor=secretary)
+    job = services.queue_export(services.parse_request(plan, "csv", snapshot.id), secretary)
+    job.status, job.filename = "done", f"export-{job.id}-log.csv"
+    folder = Path(current_app.config["INSTANCE_DIR"]) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / job.filename).write_bytes(b"\xef\xbb\xbfReference\r\n")
+    db.session.commit()
+    return {"meeting": meeting.id, "snapshot": snapshot.id, "job": job.id}
 
 
 def _path(template: str, world: dict) -> str:

@@ -1,0 +1,1 @@
+"""The board secretary's work: meetings, frozen snapshots, the action log and the board pack."""

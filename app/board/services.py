@@ -1,0 +1,261 @@
+"""Named state changes for the board secretary. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app import clock
+from app.board import exports, pack, sources
+from app.board.state import PlanState, build_state, iter_action_rows, snapshot_state
+from app.domain.errors import ValidationFailed
+from app.extensions import db
+from app.models import Action, BoardMeeting, ExportJob, Plan, Snapshot, User
+from app.plans.queries import ActionFilters
+
+FORMATS = ("xlsx", "csv", "pdf", "docx")
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def add_board_meeting(*, plan: Plan, meeting_date: date | None, title: str, notes: str = "") -> BoardMeeting:
+    problems: dict[str, str] = {}
+    title = (title or "").strip()
+    if meeting_date is None:
+        problems["meeting_date"] = "Enter the date of the meeting, for example 27 3 2027"
+    elif db.session.scalar(
+        select(BoardMeeting.id).where(BoardMeeting.plan_id == plan.id, BoardMeeting.meeting_date == meeting_date)
+    ):
+        problems["meeting_date"] = "This plan already has a board meeting on that date"
+    if not title:
+        problems["title"] = "Enter a title for the meeting, for example Improvement board"
+    elif len(title) > 200:
+        problems["title"] = "The title must be 200 characters or fewer"
+    if problems:
+        raise ValidationFailed(problems)
+    meeting = BoardMeeting(plan_id=plan.id, meeting_date=meeting_date, title=title, notes=(notes or "").strip() or None)
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
+def canonical_sha256(content: dict) -> str:
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def freeze_snapshot(*, plan: Plan, meeting: BoardMeeting, actor: User) -> Snapshot:
+    """Freeze the plan as at the meeting's date. One snapshot per meeting, never changed."""
+    if meeting.plan_id != plan.id:
+        raise ValidationFailed({"meeting": "The meeting belongs to another plan"})
+    if db.session.scalar(select(Snapshot.id).where(Snapshot.board_meeting_id == meeting.id)):
+        raise ValidationFailed({"meeting": "This meeting's snapshot is already frozen; a snapshot never changes"})
+    state = build_state(plan, meeting.meeting_date, meeting)
+    content = state.to_json()
+    snapshot = Snapshot(
+        plan_id=plan.id,
+        board_meeting_id=meeting.id,
+        as_at=meeting.meeting_date,
+        frozen_by_id=actor.id,
+        frozen_at=clock.now().replace(tzinfo=None),
+        content=content,
+        content_sha256=canonical_sha256(content),
+    )
+    db.session.add(snapshot)
+    db.session.flush()
+    return snapshot
+
+
+def reporting_period(plan: Plan, meeting: BoardMeeting) -> sources.ReportingPeriod:
+    """Since the day after the plan's previous meeting (or the plan's start) to this meeting."""
+    from datetime import timedelta
+
+    previous = db.session.scalar(
+        select(func.max(BoardMeeting.meeting_date)).where(
+            BoardMeeting.plan_id == plan.id, BoardMeeting.meeting_date < meeting.meeting_date
+        )
+    )
+    if previous is not None:
+        start = previous + timedelta(days=1)
+    else:
+        start = plan.start_date or meeting.meeting_date.replace(day=1)
+    return sources.ReportingPeriod(start=min(start, meeting.meeting_date), end=meeting.meeting_date)
+
+
+def remind_outstanding(*, plan: Plan, meeting: BoardMeeting) -> int:
+    """Remind exactly the leads who still owe this period's update; how many were reminded."""
+    period = reporting_period(plan, meeting)
+    outstanding = sources.outstanding_updates(plan, period)
+    if not outstanding:
+        return 0
+    return sources.send_update_reminders(plan, period, [item.action_id for item in outstanding])
+
+
+# --- Exports -----------------------------------------------------------------
+
+
+@dataclass
+class ExportRequest:
+    plan: Plan
+    format: str
+    snapshot: Snapshot | None = None
+    filters: ActionFilters | None = None
+
+    @property
+    def as_at(self) -> date:
+        return self.snapshot.as_at if self.snapshot else clock.today()
+
+    def filename(self) -> str:
+        kind = "action-log" if self.format in ("xlsx", "csv") else "board-pack"
+        source = f"snapshot-{self.snapshot.id}" if self.snapshot else "live"
+        return f"plan-{self.plan.id}-{kind}-{self.as_at.isoformat()}-{source}.{self.format}"
+
+
+def parse_request(plan: Plan, fmt: str, snapshot_id: str | int | None, args=None) -> ExportRequest:
+    """Validate what an export asks for: format, snapshot of this plan, filters."""
+    problems: dict[str, str] = {}
+    if fmt not in FORMATS:
+        problems["format"] = f"'{fmt}' is not an export format; use one of {', '.join(FORMATS)}"
+    snapshot = None
+    if snapshot_id not in (None, ""):
+        if not str(snapshot_id).isdigit():
+            problems["snapshot"] = f"'{snapshot_id}' is not a snapshot number"
+        else:
+            snapshot = db.session.get(Snapshot, int(snapshot_id))
+            if snapshot is None or snapshot.plan_id != plan.id:
+                problems["snapshot"] = f"Plan {plan.id} has no snapshot {snapshot_id}"
+    filters = ActionFilters.from_args(args or {})
+    problems.update(filters.problems)
+    if problems:
+        raise ValidationFailed(problems)
+    return ExportRequest(plan=plan, format=fmt, snapshot=snapshot, filters=filters)
+
+
+def action_count(request: ExportRequest) -> int:
+    if request.snapshot is not None:
+        return len(request.snapshot.content["actions"])
+    return db.session.scalar(select(func.count()).select_from(Action).where(Action.plan_id == request.plan.id))
+
+
+def full_state(request: ExportRequest) -> PlanState:
+    if request.snapshot is not None:
+        return snapshot_state(request.snapshot)
+    return build_state(request.plan, request.as_at)
+
+
+def log_rows(request: ExportRequest):
+    """The log's rows: a snapshot's frozen rows, or the live plan's read in batches."""
+    if request.snapshot is not None:
+        rows = snapshot_state(request.snapshot).actions
+    else:
+        issues = sources.escalated_issues(request.plan, request.as_at)
+        rows = iter_action_rows(request.plan, request.as_at, frozenset(i.action_id for i in issues))
+    return exports.filter_rows(rows, request.filters or ActionFilters())
+
+
+def _filters_text(filters: ActionFilters | None) -> str:
+    if filters is None:
+        return ""
+    return ", ".join(f"{name}={value}" for name, value in filters.as_args().items())
+
+
+def log_info(request: ExportRequest) -> exports.LogInfo:
+    if request.snapshot is not None:
+        content = request.snapshot.content
+        return exports.LogInfo(
+            plan_title=content["plan_title"], as_at=content["as_at"],
+            source=f"Frozen snapshot {request.snapshot.id} ({request.snapshot.content_sha256[:12]})",
+            filters=_filters_text(request.filters), rollup_rule=content["rollup_rule"],
+        )
+    return exports.LogInfo(
+        plan_title=request.plan.title, as_at=request.as_at.isoformat(), source="Live plan",
+        filters=_filters_text(request.filters), rollup_rule=request.plan.rollup_rule.describe(),
+    )
+
+
+def write_export(request: ExportRequest, target, progress=None) -> None:
+    """Write any export to a file name or binary file object."""
+    if request.format == "xlsx":
+        exports.write_xlsx(log_rows(request), log_info(request), target, progress)
+    elif request.format == "csv":
+        if isinstance(target, str | Path):
+            with open(target, "wb") as handle:
+                exports.write_csv(log_rows(request), handle)
+        else:
+            exports.write_csv(log_rows(request), target)
+    else:
+        state = full_state(request)
+        if request.filters is not None and request.filters.active:
+            state.actions = list(exports.filter_rows(state.actions, request.filters))
+        if request.format == "pdf":
+            pack.write_pdf(state, target)
+        else:
+            pack.write_docx(state, target)
+
+
+def exports_dir() -> Path:
+    path = Path(current_app.config["INSTANCE_DIR"]) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def queue_export(request: ExportRequest, actor: User) -> ExportJob:
+    job = ExportJob(
+        plan_id=request.plan.id,
+        snapshot_id=request.snapshot.id if request.snapshot else None,
+        requested_by_id=actor.id,
+        format=request.format,
+        filters=request.filters.as_args() if request.filters else {},
+        status="queued",
+        progress=0,
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def run_export_job(job_id: int) -> ExportJob | None:
+    """Make a queued export's file. Commits its progress as it goes, so the page can show it."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status == "done":
+        return job
+    plan = db.session.get(Plan, job.plan_id)
+    request = parse_request(plan, job.format, job.snapshot_id, job.filters)
+    total = max(action_count(request), 1)
+    job.status = "running"
+    db.session.commit()
+
+    def progress(done: int) -> None:
+        job.progress = min(99, done * 100 // total)
+        db.session.commit()
+
+    name = f"export-{job.id}-{request.filename()}"
+    final = exports_dir() / name
+    partial = final.with_suffix(final.suffix + ".part")
+    try:
+        write_export(request, str(partial), progress)
+        os.replace(partial, final)
+    except Exception as error:
+        db.session.rollback()
+        job.status = "failed"
+        job.error = f"The export could not be made: {error}"
+        db.session.commit()
+        partial.unlink(missing_ok=True)
+        raise
+    job.status = "done"
+    job.progress = 100
+    job.filename = name
+    job.finished_at = clock.now().replace(tzinfo=None)
+    db.session.commit()
+    return job
