@@ -16,3 +16,11 @@ def send_digests(self, today: str | None = None) -> dict:
     from app.notifications.digest import send_digests as send
 
     return send(date.fromisoformat(today) if today else clock.today())
+
+
+@shared_task(name="workers.notifications.send_update_reminders", bind=True, **RETRY)
+def send_update_reminders(self, plan_id: int, action_ids: list[int], period_end: str) -> int:
+    """Email each lead of these actions one reminder listing the updates they owe."""
+    from app.notifications.reminders import send_update_reminders as send
+
+    return send(plan_id, action_ids, date.fromisoformat(period_end))

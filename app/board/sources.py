@@ -16,10 +16,25 @@ Contract for every provider:
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
-from app.models import Plan
+from flask import after_this_request, current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.domain.rag import Direction, Rag, direction_of_travel
+from app.extensions import db
+from app.models import Action, Escalation, Person, Pillar, Plan, Update, User, action_leads
+from app.models.escalations import Trigger
+from app.tasks import enqueue
+
+_TRIGGERS = {trigger.value for trigger in Trigger}
+
+
+def reference_sort_key(reference: str) -> tuple:
+    """Orders references as people read them: 1.2 before 1.10."""
+    return tuple(int(part) if part.isdigit() else 0 for part in reference.split(".")) + (reference,)
 
 
 @dataclass(frozen=True)
@@ -96,26 +111,102 @@ def period_commentary(
     """Each action's latest update posted on or before ``as_at``, by action id.
 
     ``action_ids`` limits the answer to those actions (the CSV export asks in
-    batches so its memory stays flat). Filled by the updates feature; until
-    then no action has commentary.
+    batches so its memory stays flat). Direction of travel compares the
+    latest update's effective RAG with the one before it.
     """
-    return {}
+    recent = (
+        select(
+            Update.action_id,
+            Update.effective_rag,
+            Update.proposed_rag,
+            Update.commentary,
+            Update.outstanding_actions,
+            Update.risks,
+            func.row_number().over(partition_by=Update.action_id, order_by=Update.period.desc()).label("age"),
+        )
+        .join(Action, Action.id == Update.action_id)
+        .where(
+            Action.plan_id == plan.id,
+            Update.period <= as_at,
+            Update.created_at < datetime.combine(as_at + timedelta(days=1), time.min),
+        )
+    )
+    if action_ids is not None:
+        recent = recent.where(Update.action_id.in_(list(action_ids)))
+    recent = recent.subquery()
+    rows = db.session.execute(select(recent).where(recent.c.age <= 2).order_by(recent.c.action_id, recent.c.age))
+    latest: dict[int, Commentary] = {}
+    latest_rag: dict[int, str] = {}
+    for row in rows:
+        if row.age == 1:
+            latest_rag[row.action_id] = row.effective_rag
+            latest[row.action_id] = Commentary(
+                commentary=row.commentary or "",
+                outstanding=row.outstanding_actions or "",
+                risks=row.risks or "",
+                proposed_rag=row.proposed_rag,
+                direction=Direction.NONE.value,
+            )
+        else:
+            current = latest[row.action_id]
+            direction = direction_of_travel(Rag(row.effective_rag), Rag(latest_rag[row.action_id]))
+            latest[row.action_id] = replace(current, direction=direction.value)
+    return latest
 
 
 def escalated_issues(plan: Plan, as_at: date) -> list[EscalatedIssue]:
-    """Level 3 escalations open on ``as_at``, ordered by action reference.
-
-    Filled by the workers (escalation) feature; until then there are none.
-    """
-    return []
+    """Level 3 (board) escalations open on ``as_at``, ordered by action reference."""
+    escalations = db.session.scalars(
+        select(Escalation)
+        .join(Action, Action.id == Escalation.action_id)
+        .where(
+            Escalation.plan_id == plan.id,
+            Escalation.level >= 3,
+            Escalation.raised_on <= as_at,
+            or_(Escalation.resolved_on.is_(None), Escalation.resolved_on > as_at),
+        )
+        .options(selectinload(Escalation.action).selectinload(Action.pillar).selectinload(Pillar.accountable_leads))
+    ).all()
+    issues = [
+        EscalatedIssue(
+            action_id=escalation.action_id,
+            reference=escalation.action.reference,
+            action_title=escalation.action.title,
+            level=escalation.level,
+            reason=Trigger(escalation.trigger).label if escalation.trigger in _TRIGGERS else escalation.trigger,
+            raised_on=escalation.raised_on.isoformat(),
+            director=", ".join(lead.name for lead in escalation.action.pillar.accountable_leads),
+            director_response=escalation.response or "",
+            revised_due_date=escalation.revised_due_date.isoformat() if escalation.revised_due_date else None,
+        )
+        for escalation in escalations
+    ]
+    return sorted(issues, key=lambda issue: reference_sort_key(issue.reference))
 
 
 def improvement_notice_targets(plan: Plan, as_at: date) -> list[TargetRow]:
-    """The Improvement Notice targets with their latest values as at ``as_at``.
+    """The Improvement Notice targets with their latest values as at ``as_at``."""
+    from app.indicators.queries import improvement_notice_targets as indicator_rows
 
-    Filled by the kpi feature (its ``improvement_notice_targets``); until then none.
-    """
-    return []
+    rows = []
+    for row in indicator_rows(plan, as_at):
+        additional = row.reason
+        if row.unanswered_alert:
+            additional += "; in alert for two months with no open action linked"
+        rows.append(
+            TargetRow(
+                target=row.target,
+                status=row.status.label,
+                value=row.value,
+                value_as_at=row.as_at.isoformat() if row.as_at else None,
+                direction=f"{row.trend.arrow} {row.trend.label}".strip(),
+                previous_value=row.previous_value,
+                commentary=row.commentary or "",
+                actions=", ".join(action.reference for action in row.actions),
+                additional_information=additional,
+            )
+        )
+    return rows
 
 
 def outstanding_updates(plan: Plan, period: ReportingPeriod) -> list[OutstandingUpdate]:
@@ -129,8 +220,27 @@ def outstanding_updates(plan: Plan, period: ReportingPeriod) -> list[Outstanding
 def send_update_reminders(plan: Plan, period: ReportingPeriod, action_ids: Collection[int]) -> int:
     """Remind the delivery leads of exactly these actions; return how many leads are reminded.
 
-    Filled by the workers (notifications) feature. It may record what it sends
-    (flush, never commit: the view commits once after this returns) and must
-    enqueue its emails only after that commit. Until then nobody is reminded.
+    The emails are sent by a worker, enqueued once the request has committed.
     """
-    return 0
+    ids = sorted(set(action_ids))
+    if not ids:
+        return 0
+    leads = db.session.execute(
+        select(Person.id, func.coalesce(Person.email, User.email))
+        .join(action_leads, action_leads.c.person_id == Person.id)
+        .outerjoin(User, User.id == Person.user_id)
+        .where(action_leads.c.action_id.in_(ids))
+        .distinct()
+    ).all()
+    reachable = sorted({person_id for person_id, email in leads if email})
+    if not reachable:
+        return 0
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def enqueue_reminders(response):
+        if response.status_code < 400:
+            enqueue(app, "workers.notifications.send_update_reminders", plan.id, ids, period.end.isoformat())
+        return response
+
+    return len(reachable)

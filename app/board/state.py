@@ -462,8 +462,7 @@ def _requirements(plan: Plan) -> list[RequirementRow]:
     ]
 
 
-def _reference_key(reference: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else 0 for part in reference.split(".")) + (reference,)
+_reference_key = sources.reference_sort_key
 
 
 def snapshot_state(snapshot: Snapshot) -> PlanState:
