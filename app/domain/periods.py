@@ -12,7 +12,9 @@ from enum import StrEnum
 from app.domain.escalation import update_deadline as _update_deadline
 from app.domain.working_days import WorkingCalendar
 
-__all__ = ["Cadence", "period_end", "period_label", "period_start", "previous_period", "update_deadline"]
+__all__ = [
+    "Cadence", "period_end", "period_label", "period_start", "previous_period", "reporting_period", "update_deadline",
+]
 
 
 class Cadence(StrEnum):
@@ -61,6 +63,21 @@ def update_deadline(
 ) -> date:
     """The last day to post the period's update: N working days after the period ends."""
     return _update_deadline(period_end(start, cadence), calendar, working_days_after)
+
+
+def reporting_period(
+    today: date, calendar: WorkingCalendar, working_days_after: int = 5, cadence: Cadence | str = Cadence.MONTHLY
+) -> date:
+    """The period an update posted today reports on.
+
+    Leads report on a period after living through it: until the update deadline
+    of the period that has just ended (N working days after its end), updates
+    are for that period; after the deadline, for the period in progress.
+    """
+    previous = previous_period(today, cadence)
+    if today <= update_deadline(previous, calendar, working_days_after, cadence):
+        return previous
+    return period_start(today, cadence)
 
 
 def period_label(start: date, cadence: Cadence | str = Cadence.MONTHLY) -> str:

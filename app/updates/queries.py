@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import queries as audit_queries
 from app.domain.lifecycle import CLOSED_STATES
-from app.domain.periods import period_label, period_start, update_deadline
+from app.domain.periods import period_label, reporting_period, update_deadline
 from app.domain.rag import Direction, EffectiveRag
 from app.domain.working_days import WorkingCalendar
 from app.extensions import db
@@ -43,7 +43,11 @@ def my_actions(user: User, today: date) -> list[MyAction]:
         .order_by(Action.due_date.is_(None), Action.due_date, Action.reference)
         .options(selectinload(Action.plan), selectinload(Action.pillar))
     ).all()
-    periods = {a.id: period_start(today, a.plan.cadence) for a in actions}
+    calendars: dict[str, WorkingCalendar] = {}
+    periods = {}
+    for a in actions:
+        calendar = calendars.setdefault(a.plan.region, WorkingCalendar(a.plan.region))
+        periods[a.id] = reporting_period(today, calendar, a.plan.update_deadline_working_days, a.plan.cadence)
     posted: set[tuple[int, date]] = set()
     if actions:
         posted = {
@@ -52,7 +56,6 @@ def my_actions(user: User, today: date) -> list[MyAction]:
                 select(Update.action_id, Update.period).where(tuple_(Update.action_id, Update.period).in_(list(periods.items())))
             )
         }
-    calendars: dict[str, WorkingCalendar] = {}
     rows = []
     for action in actions:
         plan = action.plan

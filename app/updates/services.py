@@ -16,8 +16,9 @@ from app import clock
 from app.audit import services as audit
 from app.domain.errors import ValidationFailed
 from app.domain.lifecycle import ActionState
-from app.domain.periods import period_label, period_start
+from app.domain.periods import period_label, reporting_period
 from app.domain.rag import Rag, effective_rag
+from app.domain.working_days import WorkingCalendar
 from app.extensions import db
 from app.models import Action, Comment, Evidence, Update, UpdateRevision, User
 from app.policy import can_comment, can_post_update, can_sign_off
@@ -53,7 +54,9 @@ def _clean(text: str | None) -> str:
 
 
 def current_period(action: Action, today: date) -> date:
-    return period_start(today, action.plan.cadence)
+    """The period an update posted today reports on (see ``reporting_period``)."""
+    plan = action.plan
+    return reporting_period(today, WorkingCalendar(plan.region), plan.update_deadline_working_days, plan.cadence)
 
 
 def update_for(action_id: int, period: date) -> Update | None:

@@ -49,3 +49,26 @@ def test_periods_read_as_month_names():
 def test_an_unknown_cadence_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="use one of monthly, quarterly"):
         period_start(date(2026, 11, 1), "fortnightly")
+
+
+# The England and Wales deadline for October 2026 is five working days after
+# Sat 31 Oct: Fri 6 Nov. November's is Mon 7 Dec.
+@pytest.mark.parametrize(
+    ("today", "reports_on"),
+    [
+        (date(2026, 11, 2), date(2026, 10, 1)),   # Mon 2 Nov: October's update is still being written
+        (date(2026, 11, 6), date(2026, 10, 1)),   # Fri 6 Nov: the deadline day itself
+        (date(2026, 11, 9), date(2026, 11, 1)),   # Mon 9 Nov: October is closed, November is reported
+        (date(2026, 11, 30), date(2026, 11, 1)),
+        (date(2026, 12, 7), date(2026, 11, 1)),   # Mon 7 Dec: November's deadline
+        (date(2026, 12, 8), date(2026, 12, 1)),
+        (date(2027, 1, 8), date(2026, 12, 1)),    # bank holidays push December's deadline to Fri 8 Jan
+        (date(2027, 1, 11), date(2027, 1, 1)),
+    ],
+    ids=lambda value: value.isoformat(),
+)
+def test_an_update_reports_on_the_period_just_ended_until_its_deadline(today, reports_on):
+    from app.domain.periods import reporting_period
+    from app.domain.working_days import WorkingCalendar
+
+    assert reporting_period(today, WorkingCalendar(), 5) == reports_on

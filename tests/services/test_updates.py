@@ -215,3 +215,17 @@ def test_creating_a_user_and_changing_their_role_are_in_the_audit_trail(world):
         ("created", None, None, None), ("changed", "role", None, "viewer"), ("changed", "role", "viewer", "director"),
     ]
     assert {e.actor_name for e in events} == {"Ada Admin"}
+
+
+def test_in_the_days_after_a_month_ends_the_update_reports_on_that_month(world):
+    # November's deadline is five working days after Mon 30 Nov: Mon 7 Dec.
+    early = _post(world, world.lead, text="November: audits done", today=date(2026, 12, 2))
+    db.session.commit()
+    assert early.period == date(2026, 11, 1)
+    revised = _post(world, world.second_lead, text="November: audits and training done", version=early.version,
+                    today=date(2026, 12, 7))
+    db.session.commit()
+    assert revised.id == early.id
+    december = _post(world, world.lead, text="December begins", today=date(2026, 12, 8))
+    db.session.commit()
+    assert december.period == date(2026, 12, 1)
