@@ -19,6 +19,7 @@ from app.evidence import services as evidence_services
 from app.evidence.filetypes import ACCEPT_ATTRIBUTE
 from app.extensions import db
 from app.models import Action, Pillar
+from app.plans.status import request_recalculation
 from app.policy import Permission, can_comment, can_post_update, can_sign_off, deny, requires
 from app.updates import forms, queries, services
 from app.updates.errors import EditConflict, NotPermitted
@@ -109,6 +110,7 @@ def post_update(action_id: int):
                                                   update=update, checked=checked)
             if not problems:
                 db.session.commit()
+                request_recalculation([action.id])
         except ValidationFailed as failure:
             problems.update(failure.problems)
         except NotPermitted as refusal:
@@ -157,6 +159,7 @@ def _lifecycle_page(action: Action, form, template: str, run, success: str, stat
         try:
             run()
             db.session.commit()
+            request_recalculation([action.id])
         except ValidationFailed as failure:
             db.session.rollback()
             apply_problems(form, failure.problems)
