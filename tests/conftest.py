@@ -15,6 +15,12 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+# Register the worker's tasks so eager runs find them by name, as a worker would.
+import workers.board  # noqa: E402,F401
+import workers.escalations  # noqa: E402,F401
+import workers.imports  # noqa: E402,F401
+import workers.notifications  # noqa: E402,F401
+import workers.plans  # noqa: E402,F401
 from app import create_app
 from app.extensions import db
 

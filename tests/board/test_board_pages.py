@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pypdf
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -159,6 +160,9 @@ def test_an_export_asking_for_nonsense_gets_a_clear_error(client, auth, board_wo
 
 def test_a_large_export_is_made_in_the_background_and_offered_when_ready(app, client, auth, board_world):
     app.config["EXPORT_ASYNC_THRESHOLD"] = 3
+    # No worker is running: the job waits until the task below runs it.
+    celery_conf = app.extensions["celery"].conf
+    celery_conf.task_always_eager = False
     _signed_in(client, auth, Role.DIRECTOR)
     page = client.get(f"/plans/{board_world.plan.id}/export.xlsx")
     body = page.get_data(as_text=True)
@@ -183,6 +187,12 @@ def test_a_large_export_is_made_in_the_background_and_offered_when_ready(app, cl
     download.close()
     sheet = load_workbook(io.BytesIO(data))["Action log"]
     assert sheet.max_row == 6
+
+
+@pytest.fixture(autouse=True)
+def _eager_again(app):
+    yield
+    app.extensions["celery"].conf.task_always_eager = True
 
 
 def test_someone_elses_export_is_refused(app, client, auth, board_world):
