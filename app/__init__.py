@@ -22,6 +22,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(load_config(overrides))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # WeasyPrint logs every page it lays out; its warnings are what matter.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
     app.jinja_loader = ChoiceLoader(
         [
