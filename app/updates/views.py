@@ -227,33 +227,32 @@ def sign_off(action_id: int):
                            evidence=history.live_evidence)
 
 
-@bp.route("/actions/<int:action_id>/reopen", methods=["GET", "POST"])
-@requires(Permission.SIGN_OFF)
-def reopen(action_id: int):
+def _director_reason_page(action_id: int, change, success: str, heading: str, button: str):
+    """Reopen and cancel: a director's change to an action that needs a reason."""
     action = load_action(action_id)
     if not can_sign_off(current_user, action):
         deny("not an accountable director of this pillar")
     form = forms.ReasonForm()
     return _lifecycle_page(
         action, form, "updates/reason.html",
-        lambda: services.reopen(action, current_user, form.reason.data, expected_version=_version(form)),
-        f"Action {action.reference} has been reopened.",
-        heading="Reopen this action", button="Reopen action",
+        lambda: change(action, current_user, form.reason.data, expected_version=_version(form)),
+        success.format(reference=action.reference), heading=heading, button=button,
+    )
+
+
+@bp.route("/actions/<int:action_id>/reopen", methods=["GET", "POST"])
+@requires(Permission.SIGN_OFF)
+def reopen(action_id: int):
+    return _director_reason_page(
+        action_id, services.reopen, "Action {reference} has been reopened.", "Reopen this action", "Reopen action"
     )
 
 
 @bp.route("/actions/<int:action_id>/cancel", methods=["GET", "POST"])
 @requires(Permission.SIGN_OFF)
 def cancel(action_id: int):
-    action = load_action(action_id)
-    if not can_sign_off(current_user, action):
-        deny("not an accountable director of this pillar")
-    form = forms.ReasonForm()
-    return _lifecycle_page(
-        action, form, "updates/reason.html",
-        lambda: services.cancel(action, current_user, form.reason.data, expected_version=_version(form)),
-        f"Action {action.reference} has been cancelled.",
-        heading="Cancel this action", button="Cancel action",
+    return _director_reason_page(
+        action_id, services.cancel, "Action {reference} has been cancelled.", "Cancel this action", "Cancel action"
     )
 
 
