@@ -19,7 +19,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from app.models import Plan
+from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
+
+from app.domain.lifecycle import CLOSED_STATES
+from app.domain.periods import period_start
+from app.extensions import db
+from app.models import Action, Plan, Update
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,32 @@ def improvement_notice_targets(plan: Plan, as_at: date) -> list[TargetRow]:
 def outstanding_updates(plan: Plan, period: ReportingPeriod) -> list[OutstandingUpdate]:
     """Open actions with no update posted for ``period``, ordered by reference.
 
-    Filled by the updates feature; until then nothing is outstanding.
+    An update counts when its reporting period overlaps the board's period.
+    Two statements: the actions, then their leads.
     """
-    return []
+    first_period = period_start(period.start, plan.cadence)
+    posted = exists().where(
+        Update.action_id == Action.id, Update.period >= first_period, Update.period <= period.end
+    )
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.plan_id == plan.id, Action.state.not_in([s.value for s in CLOSED_STATES]), ~posted)
+        .options(selectinload(Action.delivery_leads))
+    ).all()
+    return [
+        OutstandingUpdate(
+            action_id=action.id,
+            reference=action.reference,
+            action_title=action.title,
+            lead_names=tuple(person.name for person in action.delivery_leads),
+            lead_emails=tuple(person.email for person in action.delivery_leads if person.email),
+        )
+        for action in sorted(actions, key=lambda a: _reference_key(a.reference))
+    ]
+
+
+def _reference_key(reference: str) -> tuple:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in reference.split("."))
 
 
 def send_update_reminders(plan: Plan, period: ReportingPeriod, action_ids: Collection[int]) -> int:
