@@ -61,3 +61,34 @@ function idleWarning (idleMinutes, keepAliveUrl, csrfToken) {
 if (session) {
   idleWarning(Number(session.content), session.dataset.keepAlive, session.dataset.csrfToken)
 }
+
+// Progress of long-running work (imports, exports): without JavaScript the
+// page has a "Check progress" link; with it, the page asks again every few
+// seconds and updates in place, announcing through the region's role="status".
+const progress = document.querySelector('[data-pillar-progress]')
+
+async function followProgress () {
+  const response = await window.fetch(window.location.href, { credentials: 'same-origin' })
+  if (!response.ok) return
+  const next = new window.DOMParser().parseFromString(await response.text(), 'text/html')
+  const region = next.querySelector('[data-pillar-progress]')
+  if (region) {
+    progress.innerHTML = region.innerHTML
+    window.setTimeout(followProgress, 3000)
+    return
+  }
+  // Finished: show the page's final state and put the reader at its heading.
+  const main = document.querySelector('main')
+  const finished = next.querySelector('main')
+  if (main && finished) {
+    main.innerHTML = finished.innerHTML
+    document.title = next.title
+    const heading = main.querySelector('h1')
+    if (heading) {
+      heading.setAttribute('tabindex', '-1')
+      heading.focus()
+    }
+  }
+}
+
+if (progress) window.setTimeout(followProgress, 3000)
