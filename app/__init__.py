@@ -76,13 +76,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.evidence.views import bp as evidence_bp
     from app.imports.views import bp as imports_bp
     from app.indicators.views import bp as indicators_bp
+    from app.journeys.views import bp as journeys_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
     from app.updates.views import bp as updates_bp
 
     for blueprint in (
         assets_bp, auth_bp, pages_bp, plans_bp, board_bp, admin_bp, imports_bp, indicators_bp, updates_bp,
-        evidence_bp, audit_bp, escalations_bp,
+        evidence_bp, audit_bp, escalations_bp, journeys_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -20,9 +20,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from flask import after_this_request, current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.domain.lifecycle import CLOSED_STATES
+from app.domain.periods import period_start
 from app.domain.rag import Direction, Rag, direction_of_travel
 from app.extensions import db
 from app.models import Action, Escalation, Person, Pillar, Plan, Update, User, action_leads
@@ -212,9 +214,28 @@ def improvement_notice_targets(plan: Plan, as_at: date) -> list[TargetRow]:
 def outstanding_updates(plan: Plan, period: ReportingPeriod) -> list[OutstandingUpdate]:
     """Open actions with no update posted for ``period``, ordered by reference.
 
-    Filled by the updates feature; until then nothing is outstanding.
+    An update counts when its reporting period overlaps the board's period.
+    Two statements: the actions, then their leads.
     """
-    return []
+    first_period = period_start(period.start, plan.cadence)
+    posted = exists().where(
+        Update.action_id == Action.id, Update.period >= first_period, Update.period <= period.end
+    )
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.plan_id == plan.id, Action.state.not_in([s.value for s in CLOSED_STATES]), ~posted)
+        .options(selectinload(Action.delivery_leads))
+    ).all()
+    return [
+        OutstandingUpdate(
+            action_id=action.id,
+            reference=action.reference,
+            action_title=action.title,
+            lead_names=tuple(person.name for person in action.delivery_leads),
+            lead_emails=tuple(person.email for person in action.delivery_leads if person.email),
+        )
+        for action in sorted(actions, key=lambda a: reference_sort_key(a.reference))
+    ]
 
 
 def send_update_reminders(plan: Plan, period: ReportingPeriod, action_ids: Collection[int]) -> int:

@@ -18,13 +18,16 @@ bp = Blueprint("pages", __name__)
 @requires(Permission.VIEW_PLAN)
 def home():
     if current_user.role == Role.DIRECTOR.value:
-        return redirect(url_for("escalations.inbox"))
+        return redirect(url_for("journeys.director_home"))
+    if current_user.role == Role.BOARD_SECRETARY:
+        return redirect(url_for("journeys.secretary_home"))
     # Delivery leads come for what they owe: their own actions first.
     if current_user.role == Role.DELIVERY_LEAD:
         return redirect(url_for("updates.my_actions"))
     plan_ids = db.session.scalars(select(Plan.id).order_by(Plan.id).limit(2)).all()
     if len(plan_ids) == 1:
-        return redirect(url_for("plans.overview", plan_id=plan_ids[0]))
+        # Board members and everyone else: the plan at a glance and what changed since the last board.
+        return redirect(url_for("journeys.dashboard", plan_id=plan_ids[0]))
     return redirect(url_for("plans.index"))
 
 

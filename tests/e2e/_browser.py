@@ -1,63 +1,35 @@
-"""A live server and a Chromium for browser tests, kept here so the shared e2e
-conftest can adopt them without a merge fight."""
+"""axe-core for browser tests. The live server, the Chromium and the pages are the fixtures in
+tests/e2e/conftest.py: the one way to drive the browser."""
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-
-from flask import Flask
-from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
-@contextmanager
-def live_server(app: Flask) -> Iterator[str]:
-    """Serve the app on a free loopback port in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-@contextmanager
-def chromium() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("PILLAR_CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page as it stands; return its violations."""
+def axe_violations(page, tags: list[str] | None = None) -> list[dict]:
+    """Run axe-core on the page as it stands (the WCAG 2.2 AA rules by default); return its violations."""
     # Evaluated through the DevTools protocol, which the page's CSP does not govern.
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    page.evaluate(_axe_source())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        tags or WCAG_TAGS,
+    )
     return result["violations"]
+
+
+_AXE_SOURCE: list[str] = []
+
+
+def _axe_source() -> str:
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(AXE.read_text())
+    return _AXE_SOURCE[0]
 
 
 def describe(violations: list[dict]) -> str:

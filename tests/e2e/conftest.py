@@ -67,6 +67,8 @@ def live_server(live_app, _served) -> Iterator[str]:
 
         _empty_every_table()
         db.session.remove()
+    # Every browser test signs in from 127.0.0.1: start each with no failures counted.
+    live_app.extensions["sign_in_throttle"].storage.reset()
 
 
 @pytest.fixture(scope="session")

@@ -126,13 +126,13 @@ def test_a_large_plan_imports_in_the_background_with_its_progress_shown(client, 
     with celery_worker.paused():
         queued = _import(client, preview_path)
         waiting = client.get(queued.location).get_data(as_text=True)
-        assert '<meta http-equiv="refresh" content="5">' in waiting
+        assert "data-pillar-progress" in waiting and "Check now" in waiting
         assert "Waiting to start: 4 actions to import." in waiting
         assert db.session.scalar(select(Action.id)) is None
     finished = celery_worker.wait_for(lambda: "Plan imported" in client.get(queued.location).get_data(as_text=True))
     assert finished
     page = client.get(queued.location).get_data(as_text=True)
-    assert "refresh" not in page
+    assert "data-pillar-progress" not in page
     assert "Actions: 4 added, 0 updated" in page
     db.session.expire_all()
     assert db.session.scalar(select(Plan.title).where(Plan.title == "Westbury")) == "Westbury"

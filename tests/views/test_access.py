@@ -74,10 +74,16 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     # The job was asked for by another user: only administrators see anyone's.
     "board.export_job": ("/plans/{plan}/exports/{job}", ADMIN_ONLY),
     "board.export_file": ("/plans/{plan}/exports/{job}/file", ADMIN_ONLY),
+    "journeys.search": ("/search?q=plan", EVERYONE),
+    "journeys.dashboard": ("/plans/{plan}/dashboard", EVERYONE),
+    "journeys.director_home": ("/director", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
+    "journeys.secretary_home": ("/secretary", BOARD_SECRETARIES),
+    "journeys.keep_alive": ("/session/keep-alive", EVERYONE),  # POST only: tests/views/test_journeys.py
 }
 
 POST_ONLY = {
     "auth.sign_out", "escalations.decide", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export",
+    "journeys.keep_alive",
 }
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 

@@ -1,0 +1,1 @@
+"""Each role's first page, the plan dashboard and search across the plan."""
