@@ -1,6 +1,6 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.board import BoardMeeting, ExportJob, Snapshot
 from app.models.escalations import (
     Escalation,
@@ -54,6 +54,7 @@ __all__ = [
     "StoredStatus",
     "SweepRun",
     "Trigger",
+    "AuditChainHead",
     "AuditEvent",
     "Comment",
     "Evidence",
