@@ -74,10 +74,13 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     # The job was asked for by another user: only administrators see anyone's.
     "board.export_job": ("/plans/{plan}/exports/{job}", ADMIN_ONLY),
     "board.export_file": ("/plans/{plan}/exports/{job}/file", ADMIN_ONLY),
+    "profile.change_own_password": ("/profile/password", EVERYONE),
+    "admin.deactivate_user": ("/admin/users/{user}/deactivate", ADMIN_ONLY),  # POST only: test_sessions
 }
 
 POST_ONLY = {
     "auth.sign_out", "escalations.decide", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export",
+    "admin.deactivate_user",
 }
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 
