@@ -40,6 +40,9 @@ def register_cli(app: Flask) -> None:
     from app.audit.cli import audit_group
 
     app.cli.add_command(audit_group)
+    from app.outbox_cli import outbox_group
+
+    app.cli.add_command(outbox_group)
 
 
 @click.group("users", help="Manage user accounts.")

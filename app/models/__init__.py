@@ -23,6 +23,7 @@ from app.models.indicators import (
     indicator_actions,
     indicator_requirements,
 )
+from app.models.outbox import OutboxMessage
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -72,4 +73,5 @@ __all__ = [
     "action_leads",
     "action_requirements",
     "pillar_leads",
+    "OutboxMessage",
 ]

@@ -2,7 +2,8 @@
 
 Adds each event's previous hash and own hash, seals the events already written
 (oldest first, in batches), adds the one-row chain head that appends lock, and
-on PostgreSQL a trigger refusing UPDATE and DELETE on audit_events.
+on PostgreSQL a trigger refusing UPDATE and DELETE on audit_events. Adds the
+outbox of tasks waiting to be sent to the broker.
 
 Revision ID: 20261122_trust
 Revises: 20261122_board
@@ -71,8 +72,23 @@ def upgrade():
         op.execute(PG_TRIGGER_FUNCTION)
         op.execute(PG_TRIGGER)
 
+    op.create_table('outbox_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('task_name', sa.String(length=200), nullable=False),
+    sa.Column('args', sa.JSON(), nullable=False),
+    sa.Column('kwargs', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
+    )
+    op.create_index('ix_outbox_messages_sent_at', 'outbox_messages', ['sent_at', 'id'], unique=False)
+
 
 def downgrade():
+    op.drop_index('ix_outbox_messages_sent_at', table_name='outbox_messages')
+    op.drop_table('outbox_messages')
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_DROP_TRIGGER)
         op.execute(PG_DROP_FUNCTION)
