@@ -43,6 +43,9 @@ def register_cli(app: Flask) -> None:
     from app.outbox_cli import outbox_group
 
     app.cli.add_command(outbox_group)
+    from app.backup_cli import backup_group
+
+    app.cli.add_command(backup_group)
 
 
 @click.group("users", help="Manage user accounts.")
