@@ -107,6 +107,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "ARGON2_TIME_COST": int(os.environ.get("ARGON2_TIME_COST", 3)),
         "ARGON2_MEMORY_COST": int(os.environ.get("ARGON2_MEMORY_COST", 65536)),
         "ARGON2_PARALLELISM": int(os.environ.get("ARGON2_PARALLELISM", 4)),
+        # Hostile evidence (app/evidence/hostile.py): zip bombs and images too large to decode safely.
+        "EVIDENCE_ZIP_MAX_MEMBERS": int(os.environ.get("EVIDENCE_ZIP_MAX_MEMBERS", 5000)),
+        "EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", 250 * 1024 * 1024)),
+        "EVIDENCE_ZIP_MAX_RATIO": int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", 100)),
+        "EVIDENCE_MAX_IMAGE_PIXELS": int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", 50_000_000)),
     }
     if overrides:
         config.update(overrides)

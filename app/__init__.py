@@ -79,11 +79,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.journeys.views import bp as journeys_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
+    from app.profile.views import bp as profile_bp
     from app.updates.views import bp as updates_bp
 
     for blueprint in (
         assets_bp, auth_bp, pages_bp, plans_bp, board_bp, admin_bp, imports_bp, indicators_bp, updates_bp,
-        evidence_bp, audit_bp, escalations_bp, journeys_bp,
+        evidence_bp, audit_bp, escalations_bp, journeys_bp, profile_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -37,6 +37,15 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(escalations_group)
     app.cli.add_command(status_group)
+    from app.audit.cli import audit_group
+
+    app.cli.add_command(audit_group)
+    from app.outbox_cli import outbox_group
+
+    app.cli.add_command(outbox_group)
+    from app.backup_cli import backup_group
+
+    app.cli.add_command(backup_group)
 
 
 @click.group("users", help="Manage user accounts.")

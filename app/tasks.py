@@ -36,6 +36,9 @@ def init_celery(app: Flask) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+    from app.outbox import init_outbox
+
+    init_outbox()
     return celery_app
 
 
@@ -48,7 +51,23 @@ def _transport_options(broker_url: str) -> dict:
 
 
 def enqueue(app: Flask, task_name: str, *args, **kwargs) -> bool:
-    """Send a task by name; when the broker is away, log it and carry on."""
+    """Ask for a task in the caller's transaction: an outbox row, sent once that transaction commits.
+
+    Call it before the commit. When the broker is away the row stays pending
+    and the outbox flush sends it later (app/outbox.py).
+    """
+    from app.extensions import db
+    from app.models import OutboxMessage
+
+    db.session.add(OutboxMessage(task_name=task_name, args=list(args), kwargs=dict(kwargs)))
+    return True
+
+
+def send_now(app: Flask, task_name: str, *args, **kwargs) -> bool:
+    """Send a task straight away, for work whose state lives outside the database (an import's files).
+
+    Returns False, logging why, when the broker is away: the caller tells the user.
+    """
     celery_app: Celery = app.extensions["celery"]
     if celery_app.conf.task_always_eager and task_name in celery_app.tasks:
         # Eager mode (tests, and commands run without a worker): run it here and now.

@@ -11,4 +11,5 @@ celery = flask_app.extensions["celery"]
 celery.conf.beat_schedule = BEAT_SCHEDULE
 celery.conf.include = [
     "workers.board", "workers.escalations", "workers.imports", "workers.notifications", "workers.plans",
+    "workers.outbox",
 ]

@@ -12,4 +12,9 @@ BEAT_SCHEDULE: dict = {
         "task": "workers.plans.recalculate_all_statuses",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Tasks the broker could not take when they were asked for (app/outbox.py).
+    "outbox-flush": {
+        "task": "workers.outbox.flush",
+        "schedule": crontab(minute="*"),
+    },
 }

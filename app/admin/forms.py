@@ -35,3 +35,7 @@ class ChangeRoleForm(FlaskForm):
         validators=[InputRequired(message="Choose a role")],
     )
     submit = SubmitField("Change role", widget=GovSubmitInput())
+
+
+class DeactivateUserForm(FlaskForm):
+    """No fields: the CSRF token alone, so a deactivation cannot be forged from another site."""

@@ -12,7 +12,7 @@ from app.domain.errors import ValidationFailed
 from app.domain.roles import Role
 from app.extensions import db
 from app.models import User
-from app.policy import Permission, requires
+from app.policy import Permission, requires, security_log
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,3 +69,27 @@ def change_user_role(user_id: int):
     elif form.errors:
         status = 400
     return render_template("admin/change_role.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def deactivate_user(user_id: int):
+    from app.admin.forms import DeactivateUserForm
+    from app.auth.services import deactivate_user as deactivate
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not DeactivateUserForm().validate_on_submit():
+        abort(400)
+    try:
+        deactivate(user, actor=current_user)
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash(" ".join(failure.problems.values()), "error")
+        return redirect(url_for("admin.users"))
+    db.session.commit()
+    security_log.info("user deactivated", extra={"event": "user_deactivated", "outcome": "success",
+                                                 "user_id": current_user.id, "target_user_id": user.id})
+    flash(f"{user.name} can no longer sign in, and has been signed out everywhere.", "success")
+    return redirect(url_for("admin.users"))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from app.audit.chain import seal
 from app.extensions import db
 from app.models import AuditEvent
 
@@ -42,6 +43,8 @@ def record(
         after=_text(after),
         note=note,
     )
+    # Sealed before it joins the session: once flushed, the row never changes.
+    seal(row)
     db.session.add(row)
     return row
 

@@ -80,3 +80,39 @@ def authenticate(email: str, password: str) -> User | None:
 
 def end_all_sessions(user: User) -> None:
     user.session_version += 1
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> User:
+    """A new password, after proving the old one; every session ends (the caller signs this one back in)."""
+    problems: dict[str, str] = {}
+    if not current_password:
+        problems["current_password"] = "Enter your current password"
+    elif not verify_password(user.password_hash, current_password):
+        problems["current_password"] = "Your current password is incorrect"
+    if not new_password:
+        problems["new_password"] = "Enter a new password"
+    elif (problem := password_problem(new_password)) is not None:
+        problems["new_password"] = problem
+    elif new_password == current_password:
+        problems["new_password"] = "Choose a password different from your current one"
+    if problems:
+        raise ValidationFailed(problems)
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+    # The fact, never the value: no hash of any password goes into the trail.
+    audit.record(user, "user", user.id, "password_changed")
+    db.session.flush()
+    return user
+
+
+def deactivate_user(user: User, *, actor: User) -> User:
+    """Stop a user signing in; their sessions end at their next request."""
+    if user.id == actor.id:
+        raise ValidationFailed({"user": "You cannot deactivate your own account: ask another administrator"})
+    if not user.active:
+        return user
+    audit.record(actor, "user", user.id, "changed", field="active", before=True, after=False)
+    user.active = False
+    end_all_sessions(user)
+    db.session.flush()
+    return user

@@ -251,8 +251,8 @@ def queue_export(plan_id: int):
     except ValidationFailed as failure:
         return Response("; ".join(failure.problems.values()) + "\n", status=400, mimetype="text/plain")
     job = services.queue_export(export_request, current_user)
-    db.session.commit()
     enqueue(current_app, "workers.board.run_export", job.id)
+    db.session.commit()
     return redirect(url_for("board.export_job", plan_id=plan.id, job_id=job.id))
 
 

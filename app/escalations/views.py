@@ -114,8 +114,8 @@ def decide(escalation_id: int, decision: str):
         escalation = _visible_escalation(escalation_id)
         return _page(escalation, {decision: form}, 400)
     action_id = escalation.action_id
-    db.session.commit()
     request_recalculation([action_id])
+    db.session.commit()
     log.info("escalation %s: %s by user %s", escalation_id, decision, current_user.id)
     flash(message, "success")
     return redirect(url_for("escalations.show", escalation_id=escalation_id))

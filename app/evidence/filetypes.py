@@ -136,16 +136,22 @@ def _looks_like_email(head: bytes) -> bool:
 
 
 def _is_ooxml(stream: BinaryIO, main_part: str) -> bool:
+    from app.evidence import hostile
+
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
+            # Sizes, ratio and macro parts are judged before any member is read.
+            hostile.check_zip(archive)
             info = archive.getinfo("[Content_Types].xml")
             if info.file_size > 1024 * 1024:
                 return False
-            types = archive.read(info)
+            raw_types = archive.read(info)
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
         return False
-    return main_part.encode() in types
+    types = hostile.content_types(raw_types)
+    hostile.check_ooxml_types(types)
+    return main_part.lower() in types
 
 
 def _is_ole_with(stream: BinaryIO, wanted: list[str]) -> bool:
@@ -155,7 +161,11 @@ def _is_ole_with(stream: BinaryIO, wanted: list[str]) -> bool:
     stream.seek(0)
     try:
         with olefile.OleFileIO(stream) as ole:
-            names = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=True)}
+            entries = ole.listdir(streams=True, storages=True)
     except (OSError, ValueError, RuntimeError, IndexError):
         return False
+    from app.evidence import hostile
+
+    hostile.check_ole_entries(entries)
+    names = {"/".join(entry).lower() for entry in entries}
     return any(name in names for name in wanted)

@@ -9,7 +9,7 @@ from flask import current_app
 from app import clock
 from app.audit import services as audit
 from app.domain.errors import ValidationFailed
-from app.evidence import filetypes
+from app.evidence import filetypes, hostile
 from app.evidence.storage import storage
 from app.extensions import db
 from app.models import Action, Evidence, Update, User
@@ -52,6 +52,8 @@ def check_file(stream: BinaryIO | None, raw_name: str | None, field: str = "file
         raise ValidationFailed({field: f"The file name needs an extension such as .pdf: upload a {filetypes.ACCEPTED_HINT}"})
     try:
         kind = filetypes.identify(stream, name)
+        if hostile.is_image(kind.content_type):
+            hostile.check_image(stream)
     except filetypes.NotAccepted as refusal:
         raise ValidationFailed({field: str(refusal)}) from None
     return name, kind
@@ -70,6 +72,12 @@ def upload_evidence(
     if not can_post_update(actor, action):
         raise NotPermitted("Only the action's delivery leads and administrators upload evidence")
     name, kind = checked or check_file(stream, raw_name)
+    if hostile.is_image(kind.content_type):
+        # What is kept (and checksummed) is the image without its metadata: no GPS, no camera details.
+        try:
+            stream = hostile.stripped_image(stream, kind.content_type)
+        except filetypes.NotAccepted as refusal:
+            raise ValidationFailed({"file": str(refusal)}) from None
     stored = storage().put(stream)
     evidence = Evidence(
         action_id=action.id,

@@ -10,7 +10,7 @@ from app.imports.forms import UploadForm
 from app.imports.headers import Field
 from app.imports.reader import UnreadableFile, read_pasted, read_upload
 from app.policy import Permission, requires
-from app.tasks import enqueue
+from app.tasks import send_now
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/import")
 
@@ -92,7 +92,7 @@ def preview(token: str):
     if len(reading.actions) > current_app.config["IMPORT_BACKGROUND_ACTIONS"]:
         jobs.write_status(token, jobs.RunStatus(jobs.QUEUED, 0, len(reading.actions)))
         encoded = jobs.encode_overrides(overrides or {})
-        if not enqueue(current_app, "workers.imports.run_import", token, encoded):
+        if not send_now(current_app, "workers.imports.run_import", token, encoded):
             jobs.write_status(token, jobs.RunStatus(jobs.FAILED, lines=[
                 "The background worker could not be reached; nothing was changed. Try again in a few minutes."
             ]))

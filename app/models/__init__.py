@@ -1,6 +1,6 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
-from app.models.audit import AuditEvent
+from app.models.audit import AuditChainHead, AuditEvent
 from app.models.board import BoardMeeting, ExportJob, Snapshot
 from app.models.escalations import (
     Escalation,
@@ -23,6 +23,7 @@ from app.models.indicators import (
     indicator_actions,
     indicator_requirements,
 )
+from app.models.outbox import OutboxMessage
 from app.models.people import Person, User
 from app.models.plan import (
     Action,
@@ -54,6 +55,7 @@ __all__ = [
     "StoredStatus",
     "SweepRun",
     "Trigger",
+    "AuditChainHead",
     "AuditEvent",
     "Comment",
     "Evidence",
@@ -71,4 +73,5 @@ __all__ = [
     "action_leads",
     "action_requirements",
     "pillar_leads",
+    "OutboxMessage",
 ]

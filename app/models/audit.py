@@ -42,6 +42,9 @@ class AuditEvent(db.Model):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # The hash chain (app/audit/chain.py): the event before's hash, and this one's.
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()
 
@@ -55,6 +58,15 @@ class AuditEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.entity_type}:{self.entity_id} {self.event} {self.field}>"
+
+
+class AuditChainHead(db.Model):
+    """The one row holding the newest event's hash; appends lock it to take turns."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 _RAG_FIELDS = {"rag", "proposed_rag", "effective_rag"}

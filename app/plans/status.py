@@ -31,8 +31,9 @@ RECALCULATE_TASK = "workers.plans.recalculate_for_actions"
 def request_recalculation(action_ids: Iterable[int]) -> bool:
     """Ask a worker to recalculate the statuses above these actions.
 
-    Call after the commit that changed them. When the broker is away the
-    request is logged and dropped; the nightly recalculation catches up.
+    Call in the transaction that changed them, before its commit: the request
+    is an outbox row sent once that commit succeeds (app/outbox.py), and kept
+    until the broker takes it.
     """
     from app.tasks import enqueue
 

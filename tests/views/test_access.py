@@ -79,11 +79,14 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "journeys.director_home": ("/director", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
     "journeys.secretary_home": ("/secretary", BOARD_SECRETARIES),
     "journeys.keep_alive": ("/session/keep-alive", EVERYONE),  # POST only: tests/views/test_journeys.py
+    "profile.change_own_password": ("/profile/password", EVERYONE),
+    "admin.deactivate_user": ("/admin/users/{user}/deactivate", ADMIN_ONLY),  # POST only: test_sessions
 }
 
 POST_ONLY = {
     "auth.sign_out", "escalations.decide", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export",
     "journeys.keep_alive",
+    "admin.deactivate_user",
 }
 GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
 
