@@ -65,6 +65,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
+    from app.api.calendar import bp as calendar_bp
+    from app.api.profile import bp as profile_bp
+    from app.api.views import bp as api_bp
     from app.assets import bp as assets_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
@@ -80,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         assets_bp, auth_bp, pages_bp, plans_bp, board_bp, admin_bp, imports_bp, indicators_bp, updates_bp,
-        evidence_bp, audit_bp, escalations_bp,
+        evidence_bp, audit_bp, escalations_bp, api_bp, profile_bp, calendar_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -37,6 +37,9 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(escalations_group)
     app.cli.add_command(status_group)
+    from app.api.cli import tokens_group
+
+    app.cli.add_command(tokens_group)
 
 
 @click.group("users", help="Manage user accounts.")

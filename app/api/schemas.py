@@ -1,0 +1,107 @@
+"""The shapes the API reads and writes, as pydantic models: the OpenAPI description is built from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Error(BaseModel):
+    status: int
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class PlanOut(_Out):
+    id: int
+    title: str
+    organisation: str | None
+    board_name: str | None
+    start_date: date | None
+    review_date: date | None
+    cadence: str
+
+
+class PlanList(BaseModel):
+    items: list[PlanOut]
+
+
+class PillarOut(_Out):
+    id: int
+    plan_id: int
+    number: int
+    title: str
+    key_objectives: str | None
+    accountable_lead_ids: list[int]
+
+
+class PillarList(BaseModel):
+    items: list[PillarOut]
+
+
+class ActionOut(_Out):
+    id: int
+    plan_id: int
+    pillar_id: int
+    outcome_id: int | None
+    reference: str
+    title: str
+    timescale: str | None
+    start_date: date | None
+    due_date: date | None
+    state: str
+    proposed_rag: str
+    effective_rag: str
+    overdue: bool
+    delivery_lead_ids: list[int]
+    version: int
+
+
+class ActionPage(BaseModel):
+    items: list[ActionOut]
+    next: str | None = Field(description="The address of the next page, or null on the last page")
+
+
+class UpdateOut(_Out):
+    id: int
+    action_id: int
+    period: date
+    proposed_rag: str
+    effective_rag: str
+    commentary: str
+    outstanding_actions: str | None
+    risks: str | None
+    author_user_id: int | None
+    version: int
+    created_at: datetime
+
+
+class UpdateList(BaseModel):
+    items: list[UpdateOut]
+
+
+class UpdateIn(BaseModel):
+    proposed_rag: str = Field(description="green, amber, red or not_started")
+    commentary: str
+    outstanding_actions: str = ""
+    risks: str = ""
+    expected_version: int = Field(
+        0, ge=0, description="The version of this period's update the change is based on; 0 when there is none"
+    )
+
+
+class PersonOut(_Out):
+    id: int
+    name: str
+    job_title: str | None
+    organisation: str | None
+
+
+class PersonList(BaseModel):
+    items: list[PersonOut]

@@ -1,0 +1,279 @@
+"""The JSON API, version 1: a thin layer over the plan queries and the named services."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_login import current_user
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock
+from app.api import schemas
+from app.api.auth import authenticate, error, init_api_auth
+from app.api.registry import OPERATIONS, Param, openapi, operation
+from app.domain.errors import ValidationFailed
+from app.extensions import csrf, db
+from app.models import Action, Pillar, Plan, Update
+from app.plans.queries import ActionFilters, filtered_actions, plan_people
+from app.policy import Permission, requires
+from app.updates import services as update_services
+from app.updates.errors import EditConflict, NotPermitted
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 50
+
+
+class BadParameter(Exception):
+    def __init__(self, fields: dict[str, str]):
+        self.fields = fields
+        super().__init__("; ".join(fields.values()))
+
+
+@bp.errorhandler(BadParameter)
+def _bad_parameter(failure: BadParameter):
+    return error(400, "bad_parameter", str(failure), failure.fields)
+
+
+@bp.errorhandler(ValidationFailed)
+def _invalid(failure: ValidationFailed):
+    db.session.rollback()
+    return error(422, "validation_failed", "The request was not valid: see fields", dict(failure.problems))
+
+
+@bp.errorhandler(NotPermitted)
+def _not_permitted(refusal: NotPermitted):
+    db.session.rollback()
+    return error(403, "forbidden", str(refusal))
+
+
+@bp.errorhandler(EditConflict)
+@bp.errorhandler(StaleDataError)
+def _conflict(conflict):
+    db.session.rollback()
+    return error(409, "conflict", "Someone else changed this first: fetch it again and reapply your change")
+
+
+def _get(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        return None
+    return found
+
+
+def _not_found(what: str):
+    return error(404, "not_found", f"No such {what}")
+
+
+# ---- description ---------------------------------------------------------------------------------
+
+@bp.route("/openapi.json")
+@requires(Permission.PUBLIC)
+def openapi_json():
+    return openapi("Pillar API", "1")
+
+
+@bp.route("/docs")
+@requires(Permission.PUBLIC)
+def docs():
+    return render_template("api/docs.html", operations=OPERATIONS)
+
+
+# ---- plans ---------------------------------------------------------------------------------------
+
+def _plan_out(plan: Plan) -> schemas.PlanOut:
+    return schemas.PlanOut.model_validate(plan)
+
+
+@operation(bp, "/plans", summary="Every plan", permission=Permission.VIEW_PLAN, response=schemas.PlanList)
+def plans():
+    rows = db.session.scalars(select(Plan).order_by(Plan.id)).all()
+    return schemas.PlanList(items=[_plan_out(p) for p in rows]).model_dump(mode="json")
+
+
+@operation(bp, "/plans/<int:plan_id>", summary="One plan", permission=Permission.VIEW_PLAN,
+           response=schemas.PlanOut)
+def plan(plan_id: int):
+    found = _get(Plan, plan_id)
+    if found is None:
+        return _not_found("plan")
+    return _plan_out(found).model_dump(mode="json")
+
+
+@operation(bp, "/plans/<int:plan_id>/pillars", summary="A plan's pillars", permission=Permission.VIEW_PLAN,
+           response=schemas.PillarList)
+def pillars(plan_id: int):
+    if _get(Plan, plan_id) is None:
+        return _not_found("plan")
+    rows = db.session.scalars(
+        select(Pillar).where(Pillar.plan_id == plan_id).order_by(Pillar.number)
+        .options(selectinload(Pillar.accountable_leads))
+    ).all()
+    items = [schemas.PillarOut(id=p.id, plan_id=p.plan_id, number=p.number, title=p.title,
+                               key_objectives=p.key_objectives,
+                               accountable_lead_ids=[lead.id for lead in p.accountable_leads]) for p in rows]
+    return schemas.PillarList(items=items).model_dump(mode="json")
+
+
+@operation(bp, "/plans/<int:plan_id>/people", summary="The people a plan names", permission=Permission.VIEW_PLAN,
+           response=schemas.PersonList)
+def people(plan_id: int):
+    found = _get(Plan, plan_id)
+    if found is None:
+        return _not_found("plan")
+    items = [schemas.PersonOut.model_validate(person) for person in plan_people(found)]
+    return schemas.PersonList(items=items).model_dump(mode="json")
+
+
+# ---- actions -------------------------------------------------------------------------------------
+
+def action_out(action: Action, today: date) -> schemas.ActionOut:
+    return schemas.ActionOut(
+        id=action.id, plan_id=action.plan_id, pillar_id=action.pillar_id, outcome_id=action.outcome_id,
+        reference=action.reference, title=action.title, timescale=action.timescale,
+        start_date=action.start_date, due_date=action.due_date, state=action.state, proposed_rag=action.rag,
+        effective_rag=action.effective_rag(today).rag.value, overdue=action.is_overdue(today),
+        delivery_lead_ids=[lead.id for lead in action.delivery_leads], version=action.version,
+    )
+
+
+def _date_arg(name: str, problems: dict[str, str]) -> date | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems[name] = f"'{raw}' is not a date: use YYYY-MM-DD"
+        return None
+
+
+def _limit(problems: dict[str, str]) -> int:
+    raw = (request.args.get("limit") or "").strip()
+    if not raw:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        problems["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
+        return DEFAULT_LIMIT
+    return int(raw)
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+
+
+def _cursor(problems: dict[str, str]) -> int | None:
+    raw = (request.args.get("cursor") or "").strip()
+    if not raw:
+        return None
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        after = decoded["after"]
+        if not isinstance(after, int) or isinstance(after, bool):
+            raise TypeError
+        return after
+    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+        problems["cursor"] = "cursor is not one this API gave out: start again without it"
+        return None
+
+
+_ACTION_QUERY = (
+    Param("pillar", {"type": "integer", "minimum": 0}, "Pillar number"),
+    Param("lead", {"type": "integer", "minimum": 0}, "Person id of a delivery lead"),
+    Param("rag", {"type": "string", "enum": ["not_started", "green", "amber", "red", "complete"]},
+          "Effective RAG"),
+    Param("state", {"type": "string"}, "Action state"),
+    Param("overdue", {"type": "string", "enum": ["yes", "no"]}, "Only overdue actions"),
+    Param("due_before", {"type": "string", "format": "date"}, "Due on or before this date"),
+    Param("due_after", {"type": "string", "format": "date"}, "Due on or after this date"),
+    Param("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, "Page size"),
+    Param("cursor", {"type": "string"}, "The cursor from the previous page's next link"),
+)
+
+
+@operation(bp, "/plans/<int:plan_id>/actions", summary="A plan's actions, filtered, a page at a time",
+           permission=Permission.VIEW_PLAN, response=schemas.ActionPage, query=_ACTION_QUERY)
+def actions(plan_id: int):
+    found = _get(Plan, plan_id)
+    if found is None:
+        return _not_found("plan")
+    filters = ActionFilters.from_args(request.args)
+    problems = dict(filters.problems)
+    due_before, due_after = _date_arg("due_before", problems), _date_arg("due_after", problems)
+    limit, after = _limit(problems), _cursor(problems)
+    if problems:
+        raise BadParameter(problems)
+    today = clock.today()
+    query = filtered_actions(found, filters, today).order_by(None).order_by(Action.id)
+    if due_before is not None:
+        query = query.where(Action.due_date <= due_before)
+    if due_after is not None:
+        query = query.where(Action.due_date >= due_after)
+    if after is not None:
+        query = query.where(Action.id > after)
+    rows = db.session.scalars(query.limit(limit + 1)).all()
+    page, more = rows[:limit], len(rows) > limit
+    next_url = None
+    if more:
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for("api.actions", plan_id=plan_id, **args, cursor=encode_cursor(page[-1].id), _external=True)
+    return schemas.ActionPage(items=[action_out(a, today) for a in page], next=next_url).model_dump(mode="json")
+
+
+@operation(bp, "/actions/<int:action_id>", summary="One action", permission=Permission.VIEW_PLAN,
+           response=schemas.ActionOut)
+def action(action_id: int):
+    found = _get(Action, action_id)
+    if found is None:
+        return _not_found("action")
+    return action_out(found, clock.today()).model_dump(mode="json")
+
+
+@operation(bp, "/actions/<int:action_id>/updates", summary="An action's updates, newest period first",
+           permission=Permission.VIEW_PLAN, response=schemas.UpdateList)
+def updates(action_id: int):
+    if _get(Action, action_id) is None:
+        return _not_found("action")
+    rows = db.session.scalars(select(Update).where(Update.action_id == action_id).order_by(Update.period.desc())).all()
+    return schemas.UpdateList(items=[schemas.UpdateOut.model_validate(u) for u in rows]).model_dump(mode="json")
+
+
+@operation(bp, "/actions/<int:action_id>/updates", method="POST",
+           summary="Post this period's update, or revise it (the action's delivery leads)",
+           permission=Permission.POST_UPDATE, response=schemas.UpdateOut, body=schemas.UpdateIn,
+           statuses={409: "This period's update changed since expected_version", 422: "The update is not valid"})
+def post_update(action_id: int):
+    found = _get(Action, action_id)
+    if found is None:
+        return _not_found("action")
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return error(400, "bad_request", "Send a JSON object")
+    try:
+        data = schemas.UpdateIn.model_validate(payload)
+    except ValidationError as invalid:
+        fields = {".".join(str(p) for p in problem["loc"]) or "": problem["msg"] for problem in invalid.errors()}
+        return error(422, "validation_failed", "The request was not valid: see fields", fields)
+    update = update_services.post_update(
+        found, current_user,
+        update_services.UpdateInput(proposed_rag=data.proposed_rag, commentary=data.commentary,
+                                    outstanding_actions=data.outstanding_actions, risks=data.risks),
+        expected_version=data.expected_version, today=clock.today(),
+    )
+    db.session.commit()
+    current_app.logger.info("update posted through the API", extra={"action_id": found.id})
+    return schemas.UpdateOut.model_validate(update).model_dump(mode="json"), 201
+
+
+bp.record_once(lambda state: init_api_auth(state.app))
+# Registered on the app when the blueprint is, so it runs before the access check.
+bp.before_app_request(authenticate)
