@@ -47,9 +47,10 @@ def authenticate():
         return error(401, "unauthorised", "Send a valid token: Authorization: Bearer <token>",
                      headers={"WWW-Authenticate": 'Bearer realm="pillar"'})
     limiter: MovingWindowRateLimiter = current_app.extensions["api_throttle"]
+    key = token.token_hash[:32]
     limit = parse(current_app.config["API_RATE_LIMIT"])
-    if not limiter.hit(limit, "api-token", str(token.id)):
-        reset_at = limiter.get_window_stats(limit, "api-token", str(token.id)).reset_time
+    if not limiter.hit(limit, "api-token", key):
+        reset_at = limiter.get_window_stats(limit, "api-token", key).reset_time
         wait = max(1, math.ceil(reset_at - time.time()))
         return error(429, "too_many_requests", f"Too many requests with this token; try again in {wait} seconds",
                      headers={"Retry-After": str(wait)})

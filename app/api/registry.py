@@ -47,6 +47,7 @@ class Operation:
     query: tuple[Param, ...] = ()
     extra_statuses: dict[int, str] = field(default_factory=dict)
     media_type: str = "application/json"
+    path_enums: dict[str, list[str]] = field(default_factory=dict)
 
 
 OPERATIONS: list[Operation] = []
@@ -64,12 +65,14 @@ def operation(
     query: tuple[Param, ...] = (),
     statuses: dict[int, str] | None = None,
     media_type: str = "application/json",
+    path_enums: dict[str, list[str]] | None = None,
 ) -> Callable:
     def decorate(view: Callable) -> Callable:
         OPERATIONS.append(Operation(
             rule=bp.url_prefix + rule, method=method, endpoint=f"{bp.name}.{view.__name__}", summary=summary,
             permission=permission, response=response, body=body, query=query,
             extra_statuses=statuses or {}, media_type=media_type,
+            path_enums=path_enums or {},
         ))
         return bp.route(rule, methods=[method])(requires(permission)(view))
 
@@ -79,10 +82,12 @@ def operation(
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
-def _path(rule: str) -> tuple[str, list[dict]]:
+def _path(rule: str, enums: dict[str, list[str]]) -> tuple[str, list[dict]]:
     params = []
     for converter, name in _CONVERTER.findall(rule):
         schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        if name in enums:
+            schema = {"type": "string", "enum": enums[name]}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return _CONVERTER.sub(r"{\2}", rule), params
 
@@ -102,12 +107,15 @@ def openapi(title: str, version: str) -> dict:
     )
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
-        path, params = _path(op.rule)
+        path, params = _path(op.rule, op.path_enums)
         params += [{"name": p.name, "in": "query", "required": False, "schema": p.schema,
                     "description": p.description} for p in op.query]
         ok = "201" if op.method == "POST" else "200"
         if op.response is None:
-            success = {"description": "A file", "content": {op.media_type: {"schema": {"type": "string"}}}}
+            success = {"description": "A table", "content": {
+                op.media_type: {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            }}
         else:
             success = {"description": "OK", "content": _content(op.response)}
         responses = {ok: success}

@@ -7,7 +7,7 @@ import binascii
 import json
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
-from app.api import schemas
+from app.api import feeds, schemas
 from app.api.auth import authenticate, error, init_api_auth
 from app.api.registry import OPERATIONS, Param, openapi, operation
 from app.domain.errors import ValidationFailed
@@ -277,3 +277,18 @@ def post_update(action_id: int):
 bp.record_once(lambda state: init_api_auth(state.app))
 # Registered on the app when the blueprint is, so it runs before the access check.
 bp.before_app_request(authenticate)
+
+
+# ---- data feeds ----------------------------------------------------------------------------------
+
+@operation(bp, "/feeds/<table>.<fmt>", summary="A flat table for Excel and Power BI, as CSV or JSON",
+           permission=Permission.VIEW_PLAN, response=None, media_type="text/csv",
+           path_enums={"table": list(feeds.TABLES), "fmt": ["csv", "json"]})
+def feed(table: str, fmt: str):
+    if table not in feeds.TABLES or fmt not in ("csv", "json"):
+        return _not_found("feed")
+    columns, rows = feeds.TABLES[table](clock.today())
+    if fmt == "json":
+        return Response(stream_with_context(feeds.json_chunks(columns, rows)), mimetype="application/json")
+    return Response(stream_with_context(feeds.csv_chunks(columns, rows)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="pillar-{table}.csv"'})

@@ -15,6 +15,8 @@ ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
 VALUE_ENTRY = frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER})
 BOARD_SECRETARIES = frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})
 PUBLIC = "public"
+# Answered only with a personal token or a secret address (never a session): tests/api covers each role.
+BY_TOKEN = "by token"
 
 # endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {token},
 # {indicator}, {evidence}, {user}.
@@ -74,12 +76,30 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     # The job was asked for by another user: only administrators see anyone's.
     "board.export_job": ("/plans/{plan}/exports/{job}", ADMIN_ONLY),
     "board.export_file": ("/plans/{plan}/exports/{job}/file", ADMIN_ONLY),
+    "api.openapi_json": ("/api/v1/openapi.json", PUBLIC),
+    "api.docs": ("/api/v1/docs", PUBLIC),
+    "api.plans": ("/api/v1/plans", BY_TOKEN),
+    "api.plan": ("/api/v1/plans/{plan}", BY_TOKEN),
+    "api.pillars": ("/api/v1/plans/{plan}/pillars", BY_TOKEN),
+    "api.people": ("/api/v1/plans/{plan}/people", BY_TOKEN),
+    "api.actions": ("/api/v1/plans/{plan}/actions", BY_TOKEN),
+    "api.action": ("/api/v1/actions/{action}", BY_TOKEN),
+    "api.updates": ("/api/v1/actions/{action}/updates", BY_TOKEN),
+    "api.post_update": ("/api/v1/actions/{action}/updates", BY_TOKEN),
+    "api.feed": ("/api/v1/feeds/actions.csv", BY_TOKEN),
+    "calendar.person": ("/calendar/secret.ics", BY_TOKEN),
+    "calendar.plan": ("/calendar/plan/secret.ics", BY_TOKEN),
+    "profile.show": ("/profile", EVERYONE),
+    "profile.create_token": ("/profile/tokens", EVERYONE),  # POST only: tests/api/test_profile.py
+    "profile.revoke_token": ("/profile/tokens/1/revoke", EVERYONE),  # POST only
+    "profile.reset_calendar": ("/profile/calendar", EVERYONE),  # POST only
 }
 
 POST_ONLY = {
     "auth.sign_out", "escalations.decide", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export",
+    "profile.create_token", "profile.revoke_token", "profile.reset_calendar",
 }
-GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
+GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY and spec[1] != BY_TOKEN}
 
 
 def test_the_access_table_names_every_route_the_application_serves(app):
