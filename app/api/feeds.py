@@ -127,6 +127,8 @@ def csv_chunks(columns: list[str], rows: Iterator[tuple]) -> Iterator[str]:
     writer.writerow(columns)
     # A byte order mark, so Excel reads UTF-8 accents correctly.
     yield "\ufeff" + buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
     for count, row in enumerate(rows, 1):
         writer.writerow([_cell(value) for value in row])
         if count % CHUNK == 0:

@@ -49,6 +49,10 @@ class Operation:
     media_type: str = "application/json"
     path_enums: dict[str, list[str]] = field(default_factory=dict)
 
+    @property
+    def path(self) -> str:
+        return _CONVERTER.sub(r"{\2}", self.rule)
+
 
 OPERATIONS: list[Operation] = []
 
