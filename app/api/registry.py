@@ -89,7 +89,7 @@ _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 def _path(rule: str, enums: dict[str, list[str]]) -> tuple[str, list[dict]]:
     params = []
     for converter, name in _CONVERTER.findall(rule):
-        schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
+        schema = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1} if converter == "int" else {"type": "string"}
         if name in enums:
             schema = {"type": "string", "enum": enums[name]}
         params.append({"name": name, "in": "path", "required": True, "schema": schema})

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def _london(value: datetime) -> datetime:
+    # Times are stored as London wall-clock time; say so, as RFC 3339 requires an offset.
+    return value.replace(tzinfo=LONDON) if value.tzinfo is None else value
+
+
+LondonDateTime = Annotated[datetime, AfterValidator(_london)]
 
 
 class _Out(BaseModel):
@@ -79,7 +91,7 @@ class UpdateOut(_Out):
     risks: str | None
     author_user_id: int | None
     version: int
-    created_at: datetime
+    created_at: LondonDateTime
 
 
 class UpdateList(BaseModel):
@@ -87,10 +99,11 @@ class UpdateList(BaseModel):
 
 
 class UpdateIn(BaseModel):
-    proposed_rag: str = Field(description="green, amber, red or not_started")
-    commentary: str
-    outstanding_actions: str = ""
-    risks: str = ""
+    # The services check these again; saying them here lets clients validate before sending.
+    proposed_rag: Literal["green", "amber", "red", "not_started"]
+    commentary: str = Field(pattern=r"\S", max_length=10_000, description="Key activity in the period")
+    outstanding_actions: str = Field("", max_length=10_000)
+    risks: str = Field("", max_length=10_000)
     expected_version: int = Field(
         0, ge=0, description="The version of this period's update the change is based on; 0 when there is none"
     )

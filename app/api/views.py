@@ -19,6 +19,7 @@ from app.api import feeds, schemas
 from app.api.auth import authenticate, error, init_api_auth
 from app.api.registry import OPERATIONS, Param, openapi, operation
 from app.domain.errors import ValidationFailed
+from app.domain.lifecycle import ActionState
 from app.extensions import csrf, db
 from app.models import Action, Pillar, Plan, Update
 from app.plans.queries import ActionFilters, filtered_actions, plan_people
@@ -63,11 +64,14 @@ def _conflict(conflict):
     return error(409, "conflict", "Someone else changed this first: fetch it again and reapply your change")
 
 
+# The largest id a database integer column holds; a bigger number in a URL finds nothing.
+MAX_ID = 2**31 - 1
+
+
 def _get(model, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
+    if object_id > MAX_ID:
         return None
-    return found
+    return db.session.get(model, object_id)
 
 
 def _not_found(what: str):
@@ -161,7 +165,7 @@ def _limit(problems: dict[str, str]) -> int:
     raw = (request.args.get("limit") or "").strip()
     if not raw:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         problems["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}"
         return DEFAULT_LIMIT
     return int(raw)
@@ -187,11 +191,11 @@ def _cursor(problems: dict[str, str]) -> int | None:
 
 
 _ACTION_QUERY = (
-    Param("pillar", {"type": "integer", "minimum": 0}, "Pillar number"),
-    Param("lead", {"type": "integer", "minimum": 0}, "Person id of a delivery lead"),
+    Param("pillar", {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "Pillar number"),
+    Param("lead", {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "Person id of a delivery lead"),
     Param("rag", {"type": "string", "enum": ["not_started", "green", "amber", "red", "complete"]},
           "Effective RAG"),
-    Param("state", {"type": "string"}, "Action state"),
+    Param("state", {"type": "string", "enum": [state.value for state in ActionState]}, "Action state"),
     Param("overdue", {"type": "string", "enum": ["yes", "no"]}, "Only overdue actions"),
     Param("due_before", {"type": "string", "format": "date"}, "Due on or before this date"),
     Param("due_after", {"type": "string", "format": "date"}, "Due on or after this date"),
@@ -206,8 +210,15 @@ def actions(plan_id: int):
     found = _get(Plan, plan_id)
     if found is None:
         return _not_found("plan")
+    problems: dict[str, str] = {}
+    for name in ("pillar", "lead"):
+        raw = (request.args.get(name) or "").strip()
+        if raw and not (raw.isascii() and raw.isdigit() and int(raw) <= MAX_ID):
+            problems[name] = f"'{raw}' is not a valid {name}"
+    if problems:
+        raise BadParameter(problems)
     filters = ActionFilters.from_args(request.args)
-    problems = dict(filters.problems)
+    problems.update(filters.problems)
     due_before, due_after = _date_arg("due_before", problems), _date_arg("due_after", problems)
     limit, after = _limit(problems), _cursor(problems)
     if problems:
