@@ -118,3 +118,76 @@ class PersonOut(_Out):
 
 class PersonList(BaseModel):
     items: list[PersonOut]
+
+
+class RequirementOut(BaseModel):
+    id: int
+    kind: str
+    number: str
+    text: str
+    urgency: str | None
+    due_date: date | None
+    action_ids: list[int]
+    covered: bool = Field(description="At least one action answers it")
+
+
+class RequirementList(BaseModel):
+    items: list[RequirementOut]
+
+
+class IndicatorValueOut(BaseModel):
+    period: date
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    status: str
+    trend: str
+    commentary: str | None
+
+
+class IndicatorOut(BaseModel):
+    id: int
+    plan_id: int
+    code: str
+    title: str
+    unit: str
+    polarity: str
+    values: list[IndicatorValueOut]
+
+
+class IndicatorList(BaseModel):
+    items: list[IndicatorOut]
+
+
+class EscalationOut(_Out):
+    id: int
+    plan_id: int
+    action_id: int
+    level: int
+    trigger: str
+    state: str
+    raised_on: date
+    cycle_due_date: date
+    revised_due_date: date | None
+    response: str | None
+    resolved_on: date | None
+    acknowledged_at: LondonDateTime | None
+
+
+class EscalationList(BaseModel):
+    items: list[EscalationOut]
+
+
+class EvidenceOut(_Out):
+    id: int
+    action_id: int
+    update_id: int | None
+    original_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_at: LondonDateTime
+
+
+class EvidenceList(BaseModel):
+    items: list[EvidenceOut]

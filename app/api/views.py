@@ -20,10 +20,14 @@ from app.api.auth import authenticate, error, init_api_auth
 from app.api.registry import OPERATIONS, Param, openapi, operation
 from app.domain.errors import ValidationFailed
 from app.domain.lifecycle import ActionState
+from app.escalations import services as escalation_services
+from app.escalations.queries import escalation as escalation_query
+from app.escalations.queries import plan_escalations
 from app.extensions import csrf, db
-from app.models import Action, Pillar, Plan, Update
-from app.plans.queries import ActionFilters, filtered_actions, plan_people
-from app.policy import Permission, requires
+from app.indicators.queries import plan_indicators
+from app.models import Action, Evidence, Pillar, Plan, Update
+from app.plans.queries import ActionFilters, filtered_actions, plan_people, plan_requirements
+from app.policy import Permission, may_act_on_escalation, may_see_escalation, requires
 from app.updates import services as update_services
 from app.updates.errors import EditConflict, NotPermitted
 
@@ -303,3 +307,84 @@ def feed(table: str, fmt: str):
         return Response(stream_with_context(feeds.json_chunks(columns, rows)), mimetype="application/json")
     return Response(stream_with_context(feeds.csv_chunks(columns, rows)), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="pillar-{table}.csv"'})
+
+
+# ---- requirements, indicators, escalations, evidence -----------------------------------------------
+
+@operation(bp, "/plans/<int:plan_id>/requirements", summary="A plan's requirements and the actions that answer them",
+           permission=Permission.VIEW_PLAN, response=schemas.RequirementList)
+def requirements(plan_id: int):
+    found = _get(Plan, plan_id)
+    if found is None:
+        return _not_found("plan")
+    items = [
+        schemas.RequirementOut(id=r.id, kind=r.kind, number=r.number, text=r.text, urgency=r.urgency,
+                               due_date=r.due_date, action_ids=[a.id for a in r.actions], covered=bool(r.actions))
+        for r in plan_requirements(found)
+    ]
+    return schemas.RequirementList(items=items).model_dump(mode="json")
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+@operation(bp, "/plans/<int:plan_id>/indicators", summary="A plan's indicators with each period's value, status "
+           "and trend", permission=Permission.VIEW_PLAN, response=schemas.IndicatorList)
+def indicators(plan_id: int):
+    found = _get(Plan, plan_id)
+    if found is None:
+        return _not_found("plan")
+    items = []
+    for summary in plan_indicators(found, clock.today()):
+        indicator = summary.indicator
+        values = [
+            schemas.IndicatorValueOut(
+                period=p.period, value=_number(p.value),
+                numerator=_number(p.record.numerator) if p.record else None,
+                denominator=_number(p.record.denominator) if p.record else None,
+                status=p.assessment.status.value, trend=p.trend.value,
+                commentary=p.record.commentary if p.record else None,
+            )
+            for p in summary.series
+        ]
+        items.append(schemas.IndicatorOut(id=indicator.id, plan_id=indicator.plan_id, code=indicator.code,
+                                          title=indicator.title, unit=indicator.unit, polarity=indicator.polarity,
+                                          values=values))
+    return schemas.IndicatorList(items=items).model_dump(mode="json")
+
+
+@operation(bp, "/plans/<int:plan_id>/escalations", summary="The plan's escalations this user may see",
+           permission=Permission.VIEW_PLAN, response=schemas.EscalationList)
+def escalations(plan_id: int):
+    if _get(Plan, plan_id) is None:
+        return _not_found("plan")
+    rows = [e for e in plan_escalations(plan_id, None, None, None) if may_see_escalation(current_user, e)]
+    return schemas.EscalationList(items=[schemas.EscalationOut.model_validate(e) for e in rows]).model_dump(mode="json")
+
+
+@operation(bp, "/escalations/<int:escalation_id>/acknowledge", method="POST",
+           summary="Acknowledge an escalation (the pillar's accountable director)",
+           permission=Permission.ESCALATION_INBOX, response=schemas.EscalationOut,
+           statuses={422: "Already acknowledged or resolved"})
+def acknowledge_escalation(escalation_id: int):
+    found = escalation_query(escalation_id) if escalation_id <= MAX_ID else None
+    if found is None or not may_see_escalation(current_user, found):
+        return _not_found("escalation")
+    if not may_act_on_escalation(current_user, found):
+        return error(403, "forbidden", "Only the pillar's accountable director decides on this escalation")
+    escalation_services.acknowledge(found, current_user)
+    db.session.commit()
+    return schemas.EscalationOut.model_validate(found).model_dump(mode="json"), 201
+
+
+@operation(bp, "/actions/<int:action_id>/evidence", summary="An action's evidence files",
+           permission=Permission.VIEW_PLAN, response=schemas.EvidenceList)
+def evidence(action_id: int):
+    if _get(Action, action_id) is None:
+        return _not_found("action")
+    rows = db.session.scalars(
+        select(Evidence).where(Evidence.action_id == action_id, Evidence.deleted_at.is_(None))
+        .order_by(Evidence.uploaded_at, Evidence.id)
+    ).all()
+    return schemas.EvidenceList(items=[schemas.EvidenceOut.model_validate(e) for e in rows]).model_dump(mode="json")
