@@ -48,6 +48,7 @@ class Operation:
     extra_statuses: dict[int, str] = field(default_factory=dict)
     media_type: str = "application/json"
     path_enums: dict[str, list[str]] = field(default_factory=dict)
+    file_field: str | None = None
 
     @property
     def path(self) -> str:
@@ -70,13 +71,14 @@ def operation(
     statuses: dict[int, str] | None = None,
     media_type: str = "application/json",
     path_enums: dict[str, list[str]] | None = None,
+    file_field: str | None = None,
 ) -> Callable:
     def decorate(view: Callable) -> Callable:
         OPERATIONS.append(Operation(
             rule=bp.url_prefix + rule, method=method, endpoint=f"{bp.name}.{view.__name__}", summary=summary,
             permission=permission, response=response, body=body, query=query,
             extra_statuses=statuses or {}, media_type=media_type,
-            path_enums=path_enums or {},
+            path_enums=path_enums or {}, file_field=file_field,
         ))
         return bp.route(rule, methods=[method])(requires(permission)(view))
 
@@ -134,6 +136,11 @@ def openapi(title: str, version: str) -> dict:
         }
         if op.body is not None:
             spec["requestBody"] = {"required": True, "content": _content(op.body)}
+        if op.file_field is not None:
+            spec["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "required": [op.file_field],
+                "properties": {op.file_field: {"type": "string", "format": "binary"}},
+            }}}}
         paths.setdefault(path, {})[op.method.lower()] = spec
     return {
         "openapi": "3.1.0",

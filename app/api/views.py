@@ -23,6 +23,7 @@ from app.domain.lifecycle import ActionState
 from app.escalations import services as escalation_services
 from app.escalations.queries import escalation as escalation_query
 from app.escalations.queries import plan_escalations
+from app.evidence import services as evidence_services
 from app.extensions import csrf, db
 from app.indicators.queries import plan_indicators
 from app.models import Action, Evidence, Pillar, Plan, Update
@@ -388,3 +389,25 @@ def evidence(action_id: int):
         .order_by(Evidence.uploaded_at, Evidence.id)
     ).all()
     return schemas.EvidenceList(items=[schemas.EvidenceOut.model_validate(e) for e in rows]).model_dump(mode="json")
+
+
+@bp.errorhandler(evidence_services.TooLarge)
+def _too_large(failure):
+    db.session.rollback()
+    limit = evidence_services.describe_size(current_app.config["EVIDENCE_MAX_BYTES"])
+    return error(413, "too_large", f"Evidence files can be up to {limit}")
+
+
+@operation(bp, "/actions/<int:action_id>/evidence", method="POST",
+           summary="Upload an evidence file (the action's delivery leads)", permission=Permission.POST_UPDATE,
+           response=schemas.EvidenceOut, file_field="file",
+           statuses={413: "The file is too large", 422: "The file is missing or of a kind not accepted"})
+def upload_evidence(action_id: int):
+    found = _get(Action, action_id)
+    if found is None:
+        return _not_found("action")
+    upload = request.files.get("file")
+    kept = evidence_services.upload_evidence(found, current_user, upload.stream if upload else None,
+                                             upload.filename if upload else None)
+    db.session.commit()
+    return schemas.EvidenceOut.model_validate(kept).model_dump(mode="json"), 201

@@ -110,3 +110,58 @@ def test_evidence_is_listed_for_an_action(client, world, app, tmp_path):
     items = client.get(f"/api/v1/actions/{world['action']}/evidence",
                        headers=_headers(factories.user(Role.VIEWER))).json["items"]
     assert [(e["original_name"], e["content_type"]) for e in items] == [("audit.pdf", "application/pdf")]
+
+
+def _upload(client, world, user, data: bytes, name: str = "audit.pdf"):
+    import io
+
+    return client.post(f"/api/v1/actions/{world['action']}/evidence", headers=_headers(user),
+                       data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def evidence_dir(app, tmp_path):
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+
+
+def _evidence_count() -> int:
+    from sqlalchemy import func
+
+    from app.models import Evidence
+
+    return db.session.scalar(select(func.count()).select_from(Evidence))
+
+
+def test_a_delivery_lead_uploads_evidence_through_the_api(client, world, evidence_dir):
+    from tests.samples import PDF
+
+    response = _upload(client, world, world["the_lead"], PDF)
+    assert response.status_code == 201
+    assert response.json["original_name"] == "audit.pdf"
+    assert _evidence_count() == 1
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.DIRECTOR, Role.DELIVERY_LEAD])
+def test_others_cannot_upload_evidence_and_nothing_is_kept(client, world, evidence_dir, role):
+    from tests.samples import PDF
+
+    response = _upload(client, world, factories.user(role), PDF)
+    assert response.status_code == 403
+    assert _evidence_count() == 0
+
+
+def test_a_file_of_a_kind_not_accepted_is_answered_422(client, world, evidence_dir):
+    response = _upload(client, world, world["the_lead"], b"MZ\x90\x00 not evidence", "tool.exe")
+    assert response.status_code == 422
+    assert "file" in response.json["fields"]
+    assert _evidence_count() == 0
+
+
+def test_a_file_over_the_limit_is_answered_413_in_json(app, client, world, evidence_dir):
+    from tests.samples import PDF
+
+    app.config["EVIDENCE_MAX_BYTES"] = 100
+    response = _upload(client, world, world["the_lead"], PDF + b"\0" * 200)
+    assert response.status_code == 413
+    assert response.json["code"] == "too_large"
+    assert _evidence_count() == 0

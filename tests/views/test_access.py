@@ -92,6 +92,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "api.escalations": ("/api/v1/plans/{plan}/escalations", BY_TOKEN),
     "api.acknowledge_escalation": ("/api/v1/escalations/{escalation}/acknowledge", BY_TOKEN),
     "api.evidence": ("/api/v1/actions/{action}/evidence", BY_TOKEN),
+    "api.upload_evidence": ("/api/v1/actions/{action}/evidence", BY_TOKEN),
     "calendar.person": ("/calendar/secret.ics", BY_TOKEN),
     "calendar.plan": ("/calendar/plan/secret.ics", BY_TOKEN),
     "profile.show": ("/profile", EVERYONE),
