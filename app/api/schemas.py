@@ -191,3 +191,9 @@ class EvidenceOut(_Out):
 
 class EvidenceList(BaseModel):
     items: list[EvidenceOut]
+
+
+class DecisionIn(BaseModel):
+    text: str = Field("", max_length=10_000,
+                      description="The response (respond), the reason (revise) or the note (refer, resolve)")
+    revised_due_date: date | None = Field(None, description="The agreed new due date (revise)")

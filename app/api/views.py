@@ -28,6 +28,7 @@ from app.extensions import csrf, db
 from app.indicators.queries import plan_indicators
 from app.models import Action, Evidence, Pillar, Plan, Update
 from app.plans.queries import ActionFilters, filtered_actions, plan_people, plan_requirements
+from app.plans.status import request_recalculation
 from app.policy import Permission, may_act_on_escalation, may_see_escalation, requires
 from app.updates import services as update_services
 from app.updates.errors import EditConflict, NotPermitted
@@ -277,8 +278,7 @@ def post_update(action_id: int):
     try:
         data = schemas.UpdateIn.model_validate(payload)
     except ValidationError as invalid:
-        fields = {".".join(str(p) for p in problem["loc"]) or "": problem["msg"] for problem in invalid.errors()}
-        return error(422, "validation_failed", "The request was not valid: see fields", fields)
+        return _invalid_body(invalid)
     update = update_services.post_update(
         found, current_user,
         update_services.UpdateInput(proposed_rag=data.proposed_rag, commentary=data.commentary,
@@ -364,19 +364,45 @@ def escalations(plan_id: int):
     return schemas.EscalationList(items=[schemas.EscalationOut.model_validate(e) for e in rows]).model_dump(mode="json")
 
 
-@operation(bp, "/escalations/<int:escalation_id>/acknowledge", method="POST",
-           summary="Acknowledge an escalation (the pillar's accountable director)",
-           permission=Permission.ESCALATION_INBOX, response=schemas.EscalationOut,
-           statuses={422: "Already acknowledged or resolved"})
-def acknowledge_escalation(escalation_id: int):
+DECISIONS = ["acknowledge", "respond", "revise", "refer", "resolve"]
+
+
+@operation(bp, "/escalations/<int:escalation_id>/<decision>", method="POST",
+           summary="A director's decision on an escalation: acknowledge, respond, revise (the due date), refer "
+           "(to the board) or resolve", permission=Permission.ESCALATION_INBOX, response=schemas.EscalationOut,
+           body=schemas.DecisionIn, path_enums={"decision": DECISIONS},
+           statuses={409: "Someone else changed the escalation first", 422: "The decision is not valid now"})
+def decide_escalation(escalation_id: int, decision: str):
     found = escalation_query(escalation_id) if escalation_id <= MAX_ID else None
-    if found is None or not may_see_escalation(current_user, found):
+    if found is None or decision not in DECISIONS or not may_see_escalation(current_user, found):
         return _not_found("escalation")
     if not may_act_on_escalation(current_user, found):
         return error(403, "forbidden", "Only the pillar's accountable director decides on this escalation")
-    escalation_services.acknowledge(found, current_user)
+    payload = request.get_json(silent=True)
+    try:
+        data = schemas.DecisionIn.model_validate(payload if isinstance(payload, dict) else {})
+    except ValidationError as invalid:
+        return _invalid_body(invalid)
+    today = clock.today()
+    if decision == "acknowledge":
+        escalation_services.acknowledge(found, current_user)
+    elif decision == "respond":
+        escalation_services.respond(found, current_user, data.text)
+    elif decision == "revise":
+        escalation_services.agree_revised_date(found, current_user, data.revised_due_date, data.text, today)
+    elif decision == "refer":
+        found = escalation_services.refer_to_board(found, current_user, data.text, today)
+    else:
+        escalation_services.resolve(found, current_user, data.text, today)
+    action_id = found.action_id
     db.session.commit()
+    request_recalculation([action_id])
     return schemas.EscalationOut.model_validate(found).model_dump(mode="json"), 201
+
+
+def _invalid_body(invalid: ValidationError):
+    fields = {".".join(str(p) for p in problem["loc"]) or "": problem["msg"] for problem in invalid.errors()}
+    return error(422, "validation_failed", "The request was not valid: see fields", fields)
 
 
 @operation(bp, "/actions/<int:action_id>/evidence", summary="An action's evidence files",

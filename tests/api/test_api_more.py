@@ -84,6 +84,23 @@ def test_the_accountable_director_acknowledges_an_escalation(client, world):
     assert again.json["code"] == "validation_failed"
 
 
+def test_the_accountable_director_agrees_a_revised_date_with_a_reason(client, world):
+    url = f"/api/v1/escalations/{world['escalation']}/revise"
+    headers = _headers(world["accountable_director"])
+    missing = client.post(url, json={"revised_due_date": "2027-01-15"}, headers=headers)
+    assert missing.status_code == 422 and missing.json["fields"]
+    agreed = client.post(url, json={"revised_due_date": "2027-01-15", "text": "Staff recruited in December"},
+                         headers=headers)
+    assert agreed.status_code == 201
+    assert agreed.json["revised_due_date"] == "2027-01-15"
+
+
+def test_an_unknown_decision_is_answered_404(client, world):
+    response = client.post(f"/api/v1/escalations/{world['escalation']}/forget", json={},
+                           headers=_headers(world["accountable_director"]))
+    assert response.status_code == 404
+
+
 @pytest.mark.parametrize(("who", "status"), [
     (Role.DIRECTOR, 404), ("the_lead", 403), (Role.VIEWER, 403), (Role.BOARD_SECRETARY, 403),
 ])

@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from app.api.tokens import create_token
 from app.domain.roles import Role
 from app.extensions import db
+from app.models import Escalation
 from tests import factories
 
 EXAMPLES_PER_OPERATION = 25
@@ -24,9 +25,12 @@ def test_every_operation_answers_generated_requests_as_its_description_says(app)
     lead = factories.person("Lynn Chesterton", user=lead_user)
     plan = factories.plan()
     outcome = factories.outcome(factories.pillar(plan, number=1), "1.1")
-    for n in range(3):
-        factories.action(outcome, f"1.1.{n + 1}", due=date(2026, 10 + n, 2), leads=[lead])
-    _, secret = create_token(lead_user, "conformance")
+    actions = [factories.action(outcome, f"1.1.{n + 1}", due=date(2026, 10 + n, 2), leads=[lead]) for n in range(3)]
+    for action in actions[:2]:
+        db.session.add(Escalation(plan_id=plan.id, action_id=action.id, level=2, trigger="overdue",
+                                  cycle_due_date=action.due_date, raised_on=date(2026, 11, 9)))
+    # An administrator may use every operation, so the generated requests reach every service.
+    _, secret = create_token(factories.user(Role.ADMINISTRATOR), "conformance")
     db.session.commit()
     headers = {"Authorization": f"Bearer {secret}"}
 

@@ -90,7 +90,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "api.requirements": ("/api/v1/plans/{plan}/requirements", BY_TOKEN),
     "api.indicators": ("/api/v1/plans/{plan}/indicators", BY_TOKEN),
     "api.escalations": ("/api/v1/plans/{plan}/escalations", BY_TOKEN),
-    "api.acknowledge_escalation": ("/api/v1/escalations/{escalation}/acknowledge", BY_TOKEN),
+    "api.decide_escalation": ("/api/v1/escalations/{escalation}/acknowledge", BY_TOKEN),
     "api.evidence": ("/api/v1/actions/{action}/evidence", BY_TOKEN),
     "api.upload_evidence": ("/api/v1/actions/{action}/evidence", BY_TOKEN),
     "calendar.person": ("/calendar/secret.ics", BY_TOKEN),
