@@ -1,6 +1,6 @@
 """Flat, typed tables for Excel and Power BI: actions, updates, escalations and indicator values.
 
-Each table is one set-based query streamed in chunks; dates are ISO, numbers
+Each table is one set-based query, written out in chunks; dates are ISO, numbers
 are numbers, and CSV text cannot be read as a spreadsheet formula.
 """
 
@@ -22,6 +22,13 @@ from app.models import Action, Escalation, Indicator, IndicatorValue, Outcome, P
 CHUNK = 500
 
 
+def _rows(query) -> Iterator[tuple]:
+    # A plain client-side cursor: a server-side one does not outlive the request's transaction
+    # while the response streams. Rows are plain tuples, so even a large plan fits in memory.
+    for row in db.session.execute(query):
+        yield tuple(row)
+
+
 def _actions(today: date) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "plan_id", "reference", "title", "pillar_number", "outcome_reference", "state", "proposed_rag",
                "effective_rag", "overdue", "start_date", "due_date", "original_due_date", "delivery_leads", "version"]
@@ -40,7 +47,7 @@ def _actions(today: date) -> tuple[list[str], Iterator[tuple]]:
     )
 
     def rows():
-        for row in db.session.execute(query.execution_options(yield_per=CHUNK)):
+        for row in _rows(query):
             *head, version = row
             head[9] = bool(head[9])
             yield (*head, "; ".join(leads.get(row[0], [])), version)
@@ -57,7 +64,7 @@ def _updates(today: date) -> tuple[list[str], Iterator[tuple]]:
                Update.author_user_id, Update.created_at, Update.version)
         .join(Action, Action.id == Update.action_id).order_by(Update.action_id, Update.period)
     )
-    return columns, (tuple(row) for row in db.session.execute(query.execution_options(yield_per=CHUNK)))
+    return columns, _rows(query)
 
 
 def _escalations(today: date) -> tuple[list[str], Iterator[tuple]]:
@@ -69,7 +76,7 @@ def _escalations(today: date) -> tuple[list[str], Iterator[tuple]]:
                Escalation.resolved_on, Escalation.resolution, Escalation.response)
         .join(Action, Action.id == Escalation.action_id).order_by(Escalation.id)
     )
-    return columns, (tuple(row) for row in db.session.execute(query.execution_options(yield_per=CHUNK)))
+    return columns, _rows(query)
 
 
 def _indicator_values(today: date) -> tuple[list[str], Iterator[tuple]]:
@@ -82,7 +89,7 @@ def _indicator_values(today: date) -> tuple[list[str], Iterator[tuple]]:
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .order_by(Indicator.plan_id, Indicator.position, Indicator.id, IndicatorValue.period)
     )
-    return columns, (tuple(row) for row in db.session.execute(query.execution_options(yield_per=CHUNK)))
+    return columns, _rows(query)
 
 
 TABLES: dict[str, Callable[[date], tuple[list[str], Iterator[tuple]]]] = {
