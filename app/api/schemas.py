@@ -57,6 +57,18 @@ class PillarList(BaseModel):
     items: list[PillarOut]
 
 
+class OutcomeOut(_Out):
+    id: int
+    plan_id: int
+    pillar_id: int
+    reference: str
+    statement: str
+
+
+class OutcomeList(BaseModel):
+    items: list[OutcomeOut]
+
+
 class ActionOut(_Out):
     id: int
     plan_id: int

@@ -26,7 +26,7 @@ from app.escalations.queries import plan_escalations
 from app.evidence import services as evidence_services
 from app.extensions import csrf, db
 from app.indicators.queries import plan_indicators
-from app.models import Action, Evidence, Pillar, Plan, Update
+from app.models import Action, Evidence, Outcome, Pillar, Plan, Update
 from app.plans.queries import ActionFilters, filtered_actions, plan_people, plan_requirements
 from app.plans.status import request_recalculation
 from app.policy import Permission, may_act_on_escalation, may_see_escalation, requires
@@ -132,6 +132,18 @@ def pillars(plan_id: int):
                                key_objectives=p.key_objectives,
                                accountable_lead_ids=[lead.id for lead in p.accountable_leads]) for p in rows]
     return schemas.PillarList(items=items).model_dump(mode="json")
+
+
+@operation(bp, "/plans/<int:plan_id>/outcomes", summary="A plan's outcomes", permission=Permission.VIEW_PLAN,
+           response=schemas.OutcomeList)
+def outcomes(plan_id: int):
+    if _get(Plan, plan_id) is None:
+        return _not_found("plan")
+    rows = db.session.scalars(
+        select(Outcome).join(Pillar, Pillar.id == Outcome.pillar_id).where(Outcome.plan_id == plan_id)
+        .order_by(Pillar.number, Outcome.position, Outcome.id)
+    ).all()
+    return schemas.OutcomeList(items=[schemas.OutcomeOut.model_validate(o) for o in rows]).model_dump(mode="json")
 
 
 @operation(bp, "/plans/<int:plan_id>/people", summary="The people a plan names", permission=Permission.VIEW_PLAN,

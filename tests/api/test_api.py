@@ -92,6 +92,7 @@ def test_every_role_reads_plans_pillars_people_and_actions_with_a_token(client, 
     _, headers = _token(role)
     plan_id = plan_world["plan"]
     for path in ("/api/v1/plans", f"/api/v1/plans/{plan_id}", f"/api/v1/plans/{plan_id}/pillars",
+                 f"/api/v1/plans/{plan_id}/outcomes",
                  f"/api/v1/plans/{plan_id}/people", f"/api/v1/plans/{plan_id}/actions",
                  f"/api/v1/actions/{plan_world['actions'][0]}", f"/api/v1/actions/{plan_world['actions'][0]}/updates",
                  "/api/v1/feeds/actions.json"):
@@ -106,6 +107,12 @@ def test_an_action_shows_its_effective_rag_red_when_overdue(client, plan_world):
     assert (body["proposed_rag"], body["effective_rag"], body["overdue"]) == ("green", "red", True)
     assert body["due_date"] == "2026-11-02"
     assert body["delivery_lead_ids"] == [plan_world["lead"]]
+
+
+def test_outcomes_are_listed_by_pillar(client, plan_world):
+    _, headers = _token()
+    items = client.get(f"/api/v1/plans/{plan_world['plan']}/outcomes", headers=headers).json["items"]
+    assert [o["reference"] for o in items] == ["1.1", "2.1"]
 
 
 def _references(client, headers, query: str) -> list[str]:

@@ -81,6 +81,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "api.plans": ("/api/v1/plans", BY_TOKEN),
     "api.plan": ("/api/v1/plans/{plan}", BY_TOKEN),
     "api.pillars": ("/api/v1/plans/{plan}/pillars", BY_TOKEN),
+    "api.outcomes": ("/api/v1/plans/{plan}/outcomes", BY_TOKEN),
     "api.people": ("/api/v1/plans/{plan}/people", BY_TOKEN),
     "api.actions": ("/api/v1/plans/{plan}/actions", BY_TOKEN),
     "api.action": ("/api/v1/actions/{action}", BY_TOKEN),
