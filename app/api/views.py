@@ -7,7 +7,16 @@ import binascii
 import json
 from datetime import date
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -300,6 +309,13 @@ def post_update(action_id: int):
     db.session.commit()
     current_app.logger.info("update posted through the API", extra={"action_id": found.id})
     return schemas.UpdateOut.model_validate(update).model_dump(mode="json"), 201
+
+
+@bp.after_request
+def _no_session_cookie(response):
+    # A token, never a cookie, signs an API request in, so the answer hands out no session.
+    session.modified = False
+    return response
 
 
 bp.record_once(lambda state: init_api_auth(state.app))

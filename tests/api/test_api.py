@@ -57,6 +57,13 @@ def test_a_signed_in_browser_session_does_not_open_the_api(client, auth, plan_wo
     assert client.get("/api/v1/plans").status_code == 401
 
 
+def test_an_api_answer_hands_out_no_session_cookie(client, plan_world):
+    _, headers = _token()
+    response = client.get("/api/v1/plans", headers=headers)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+
+
 @pytest.mark.parametrize("header", ["Bearer pillar_not-a-real-token", "Basic dXNlcjpwYXNz", "pillar_xyz"])
 def test_a_wrong_token_or_scheme_is_refused(client, plan_world, header):
     assert client.get("/api/v1/plans", headers={"Authorization": header}).status_code == 401
