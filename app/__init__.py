@@ -67,6 +67,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
+    from app.api.calendar import bp as calendar_bp
+    from app.api.profile import bp as profile_bp
+    from app.api.views import bp as api_bp
     from app.assets import bp as assets_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
@@ -79,12 +82,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.journeys.views import bp as journeys_bp
     from app.pages.views import bp as pages_bp
     from app.plans.views import bp as plans_bp
-    from app.profile.views import bp as profile_bp
+    from app.profile.views import bp as account_bp
     from app.updates.views import bp as updates_bp
 
     for blueprint in (
         assets_bp, auth_bp, pages_bp, plans_bp, board_bp, admin_bp, imports_bp, indicators_bp, updates_bp,
-        evidence_bp, audit_bp, escalations_bp, journeys_bp, profile_bp,
+        evidence_bp, audit_bp, escalations_bp, journeys_bp, account_bp, api_bp, profile_bp, calendar_bp,
     ):
         app.register_blueprint(blueprint)
     register_error_handlers(app)

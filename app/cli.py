@@ -46,6 +46,9 @@ def register_cli(app: Flask) -> None:
     from app.backup_cli import backup_group
 
     app.cli.add_command(backup_group)
+    from app.api.cli import tokens_group
+
+    app.cli.add_command(tokens_group)
 
 
 @click.group("users", help="Manage user accounts.")

@@ -1,5 +1,6 @@
 """The database models. Import from here: ``from app.models import Action``."""
 
+from app.models.api import ApiToken, CalendarFeed
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.board import BoardMeeting, ExportJob, Snapshot
 from app.models.escalations import (
@@ -74,4 +75,6 @@ __all__ = [
     "action_requirements",
     "pillar_leads",
     "OutboxMessage",
+    "ApiToken",
+    "CalendarFeed",
 ]

@@ -13,7 +13,8 @@ from app.extensions import db
 from app.policy import Permission, requires, security_log
 from app.profile.forms import ChangePasswordForm
 
-bp = Blueprint("profile", __name__, url_prefix="/profile")
+# Shares /profile with the API profile page (app/api/profile.py), under its own name.
+bp = Blueprint("account", __name__, url_prefix="/profile")
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -42,7 +43,7 @@ def change_own_password():
             security_log.info("password changed", extra={"event": "password_change", "outcome": "success",
                                                          "user_id": user.id})
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for("profile.change_own_password"))
+            return redirect(url_for("account.change_own_password"))
     elif form.errors:
         status = 400
     return render_template("profile/password.html", form=form), status

@@ -15,6 +15,8 @@ ADMIN_ONLY = frozenset({Role.ADMINISTRATOR})
 VALUE_ENTRY = frozenset({Role.ADMINISTRATOR, Role.PERFORMANCE_OFFICER})
 BOARD_SECRETARIES = frozenset({Role.BOARD_SECRETARY, Role.ADMINISTRATOR})
 PUBLIC = "public"
+# Answered only with a personal token or a secret address (never a session): tests/api covers each role.
+BY_TOKEN = "by token"
 
 # endpoint -> (path template, who may GET it). Templates use {plan}, {number}, {action}, {token},
 # {indicator}, {evidence}, {user}.
@@ -79,16 +81,41 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "journeys.director_home": ("/director", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR})),
     "journeys.secretary_home": ("/secretary", BOARD_SECRETARIES),
     "journeys.keep_alive": ("/session/keep-alive", EVERYONE),  # POST only: tests/views/test_journeys.py
-    "profile.change_own_password": ("/profile/password", EVERYONE),
+    "account.change_own_password": ("/profile/password", EVERYONE),
     "admin.deactivate_user": ("/admin/users/{user}/deactivate", ADMIN_ONLY),  # POST only: test_sessions
+    "api.openapi_json": ("/api/v1/openapi.json", PUBLIC),
+    "api.docs": ("/api/v1/docs", PUBLIC),
+    "api.plans": ("/api/v1/plans", BY_TOKEN),
+    "api.plan": ("/api/v1/plans/{plan}", BY_TOKEN),
+    "api.pillars": ("/api/v1/plans/{plan}/pillars", BY_TOKEN),
+    "api.outcomes": ("/api/v1/plans/{plan}/outcomes", BY_TOKEN),
+    "api.people": ("/api/v1/plans/{plan}/people", BY_TOKEN),
+    "api.actions": ("/api/v1/plans/{plan}/actions", BY_TOKEN),
+    "api.action": ("/api/v1/actions/{action}", BY_TOKEN),
+    "api.updates": ("/api/v1/actions/{action}/updates", BY_TOKEN),
+    "api.post_update": ("/api/v1/actions/{action}/updates", BY_TOKEN),
+    "api.feed": ("/api/v1/feeds/actions.csv", BY_TOKEN),
+    "api.requirements": ("/api/v1/plans/{plan}/requirements", BY_TOKEN),
+    "api.indicators": ("/api/v1/plans/{plan}/indicators", BY_TOKEN),
+    "api.escalations": ("/api/v1/plans/{plan}/escalations", BY_TOKEN),
+    "api.decide_escalation": ("/api/v1/escalations/{escalation}/acknowledge", BY_TOKEN),
+    "api.evidence": ("/api/v1/actions/{action}/evidence", BY_TOKEN),
+    "api.upload_evidence": ("/api/v1/actions/{action}/evidence", BY_TOKEN),
+    "calendar.person": ("/calendar/secret.ics", BY_TOKEN),
+    "calendar.plan": ("/calendar/plan/secret.ics", BY_TOKEN),
+    "profile.show": ("/profile", EVERYONE),
+    "profile.create_token": ("/profile/tokens", EVERYONE),  # POST only: tests/api/test_profile.py
+    "profile.revoke_token": ("/profile/tokens/1/revoke", EVERYONE),  # POST only
+    "profile.reset_calendar": ("/profile/calendar", EVERYONE),  # POST only
 }
 
 POST_ONLY = {
     "auth.sign_out", "escalations.decide", "board.add_meeting", "board.remind", "board.freeze", "board.queue_export",
     "journeys.keep_alive",
     "admin.deactivate_user",
+    "profile.create_token", "profile.revoke_token", "profile.reset_calendar",
 }
-GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY}
+GET_ROUTES = {name: spec for name, spec in ROUTES.items() if name not in POST_ONLY and spec[1] != BY_TOKEN}
 
 
 def test_the_access_table_names_every_route_the_application_serves(app):

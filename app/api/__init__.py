@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1, personal tokens, calendar feeds and data feeds."""
