@@ -15,7 +15,7 @@ import random
 import re
 import threading
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, between, constant, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-password-kept-for-load-tests")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -24,6 +24,8 @@ ACTION_LINK = re.compile(r'href="/actions/(\d+)"')
 ACCOUNTS: dict[str, itertools.cycle] = {}
 PLAN_ID = int(os.environ.get("LOAD_PLAN_ID", "1"))
 _lock = threading.Lock()
+# LOAD_NO_WAIT=1: each simulated user sends its next request as soon as the last answers (a throughput run).
+WAIT = constant(0) if os.environ.get("LOAD_NO_WAIT") == "1" else between(0.5, 2)
 
 
 @events.test_start.add_listener
@@ -50,7 +52,7 @@ def _token(html: str, pattern=CSRF) -> str:
 class Signed(HttpUser):
     abstract = True
     role = ""
-    wait_time = between(0.5, 2)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         with _lock:
