@@ -239,7 +239,7 @@ def run(url: str, actions: int, plans: int, repeat: int, heavy_repeat: int) -> d
             results.append(_measure_post(name, post_update, times, counter))
         else:
             results.append(_measure(name, work, times, counter))
-        print(f"  {name}: {results[-1]['median_ms']} ms", file=sys.stderr, flush=True)
+        print(f"  {json.dumps(results[-1])}", file=sys.stderr, flush=True)
     if not has_api:
         results.append({"measure": "all overdue actions, API", "skipped": "/api/v1 is not in this build"})
     return {
