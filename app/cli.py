@@ -136,3 +136,27 @@ def _print_sign_ins(sign_ins) -> None:
     for sign_in in sign_ins:
         click.echo(f"  {sign_in.role.label:<20} {sign_in.email:<{width}}  password: {sign_in.password}")
     click.echo("")
+
+
+@demo_group.command("generate")
+@click.option("--plans", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--actions", type=click.IntRange(min=1), required=True, help="Actions in all, shared between the plans.")
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--password", help="Password for the generated sign-ins (default: the demo password).")
+def generate_demo_command(plans: int, actions: int, seed: int, password: str | None) -> None:
+    """Generate synthetic plans in bulk, for benchmarks and load tests."""
+    import time
+
+    from app.demo.generate import generate
+    from app.demo.loader import demo_password
+
+    if actions < plans:
+        fail("Give at least one action per plan: --actions must be at least --plans")
+    started = time.perf_counter()
+    result = generate(plans=plans, actions=actions, seed=seed,
+                      password=password or demo_password(current_app.config["INSTANCE_DIR"]))
+    db.session.commit()
+    click.echo(f"Generated {len(result.plan_ids)} plan(s) (ids {result.plan_ids[0]}-{result.plan_ids[-1]}), "
+               f"{result.actions} actions, {result.updates} updates, {result.escalations} escalations "
+               f"in {time.perf_counter() - started:.1f} s.")
+    click.echo(f"Busy delivery lead: {result.busy_lead_email}")

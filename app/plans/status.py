@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, text
 
 from app.clock import now
 from app.domain.lifecycle import ActionState
@@ -50,11 +50,19 @@ def plans_of_actions(action_ids: Iterable[int]) -> list[int]:
     return list(db.session.scalars(select(Action.plan_id).where(Action.id.in_(ids)).distinct()))
 
 
+# An advisory lock key of its own, apart from the sweep's per-plan keys.
+_RECALCULATION_LOCK = 0x50494C4C5253
+
+
 def recalculate(today: date, plan_ids: list[int] | None = None) -> dict[str, int]:
     """Recalculate and store the statuses of the given plans (all by default).
 
     Flushes; the caller commits.
     """
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two workers recalculating at once would both delete and then insert the same
+        # statuses: serialise them until the transaction ends (SQLite has one writer anyway).
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _RECALCULATION_LOCK})
     plan_query = select(Plan.id, Plan.rollup_method, Plan.rollup_red_threshold)
     if plan_ids is not None:
         plan_query = plan_query.where(Plan.id.in_(plan_ids))
