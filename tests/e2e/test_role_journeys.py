@@ -3,6 +3,7 @@ the print stylesheet; the idle warning; and the README's screenshots, taken here
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -14,7 +15,13 @@ from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# Every run takes the screenshots; PILLAR_UPDATE_SCREENSHOTS=1 writes them over the README's.
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("PILLAR_UPDATE_SCREENSHOTS") == "1"
+    else ROOT / "test-artefacts" / "screenshots"
+)
 PHONE = {"width": 375, "height": 812}
 
 
