@@ -6,33 +6,25 @@ import pytest
 
 from app.auth.services import create_user
 from app.extensions import db
-from tests.conftest import make_app
-from tests.e2e._browser import axe_violations, chromium, describe, live_server
+from tests.e2e._browser import axe_violations, describe
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    app = make_app("sqlite", tmp_path_factory.mktemp("profile-axe"))
-    with app.app_context():
+@pytest.fixture
+def site(live_app, live_server):
+    with live_app.app_context():
         create_user(email="lead@example.org", name="Lynn Chesterton", role="delivery_lead", password=PASSWORD)
         db.session.commit()
         db.session.remove()
-    with live_server(app) as base_url, chromium() as browser:
-        yield {"url": base_url, "browser": browser}
+    return {"url": live_server}
 
 
-def test_the_profile_page_with_a_new_token_and_calendar_addresses_has_no_accessibility_violations(site):
-    context = site["browser"].new_context()
-    page = context.new_page()
-    page.goto(f"{site['url']}/sign-in")
-    page.fill("#email", "lead@example.org")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(lambda url: "/sign-in" not in url)
+def test_the_profile_page_with_a_new_token_and_calendar_addresses_has_no_accessibility_violations(site, page):
+    sign_in(page, site["url"], "lead@example.org", PASSWORD)
     page.goto(f"{site['url']}/profile")
     page.click("button:has-text('Create token')")
     assert page.locator(".govuk-error-summary").count() == 1
@@ -47,4 +39,3 @@ def test_the_profile_page_with_a_new_token_and_calendar_addresses_has_no_accessi
     page.goto(f"{site['url']}/api/v1/docs")
     violations = axe_violations(page)
     assert violations == [], describe(violations)
-    context.close()
