@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from flask import after_this_request, current_app
+from flask import current_app
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -241,7 +241,7 @@ def outstanding_updates(plan: Plan, period: ReportingPeriod) -> list[Outstanding
 def send_update_reminders(plan: Plan, period: ReportingPeriod, action_ids: Collection[int]) -> int:
     """Remind the delivery leads of exactly these actions; return how many leads are reminded.
 
-    The emails are sent by a worker, enqueued once the request has committed.
+    The emails are sent by a worker once the caller's transaction commits.
     """
     ids = sorted(set(action_ids))
     if not ids:
@@ -256,12 +256,7 @@ def send_update_reminders(plan: Plan, period: ReportingPeriod, action_ids: Colle
     reachable = sorted({person_id for person_id, email in leads if email})
     if not reachable:
         return 0
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def enqueue_reminders(response):
-        if response.status_code < 400:
-            enqueue(app, "workers.notifications.send_update_reminders", plan.id, ids, period.end.isoformat())
-        return response
-
+    # An outbox row in the caller's transaction: the emails go once the view commits.
+    enqueue(current_app._get_current_object(), "workers.notifications.send_update_reminders", plan.id, ids,
+            period.end.isoformat())
     return len(reachable)

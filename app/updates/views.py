@@ -109,8 +109,8 @@ def post_update(action_id: int):
                 evidence_services.upload_evidence(action, current_user, upload.stream, upload.filename,
                                                   update=update, checked=checked)
             if not problems:
+                request_recalculation([action.id])  # sent through the outbox once this commits
                 db.session.commit()
-                request_recalculation([action.id])
         except ValidationFailed as failure:
             problems.update(failure.problems)
         except NotPermitted as refusal:
@@ -158,8 +158,8 @@ def _lifecycle_page(action: Action, form, template: str, run, success: str, stat
     if form.validate_on_submit():
         try:
             run()
+            request_recalculation([action.id])  # sent through the outbox once this commits
             db.session.commit()
-            request_recalculation([action.id])
         except ValidationFailed as failure:
             db.session.rollback()
             apply_problems(form, failure.problems)

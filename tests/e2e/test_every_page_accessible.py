@@ -11,15 +11,17 @@ from app.domain.roles import Role
 from tests.e2e import world as seeded
 from tests.e2e._browser import axe_violations, describe
 from tests.e2e.conftest import sign_in
-from tests.views.test_access import GET_ROUTES, POST_ONLY
+from tests.views.test_access import BY_TOKEN, GET_ROUTES, POST_ONLY, ROUTES
 
 pytestmark = pytest.mark.browser
 
 # Files and JSON: fetched (they must answer) but not pages axe can check.
 NOT_PAGES = {
     "assets.govuk_asset", "static", "pages.health", "evidence.download", "audit.export_csv",
-    "board.compare_snapshots_csv", "board.export", "board.export_file",
+    "board.compare_snapshots_csv", "board.export", "board.export_file", "api.openapi_json",
 }
+# The API and the calendar feeds answer bearer tokens and secret addresses, not pages: tests/api covers them.
+BY_TOKEN_ROUTES = {endpoint for endpoint, (_path, allowed) in ROUTES.items() if allowed == BY_TOKEN}
 # Where the access table's path would not show the page in its interesting state.
 OVERRIDES = {"imports.run": "/admin/import/{running_token}/run"}
 # Reading pages that show every reader the same content: axe checks them fully in the
@@ -69,7 +71,7 @@ def _paths(ids: dict) -> dict[str, str]:
 def test_the_walk_visits_every_get_route_the_application_serves(live_app):
     served = {
         rule.endpoint for rule in live_app.url_map.iter_rules() if "GET" in rule.methods
-    } - POST_ONLY
+    } - POST_ONLY - BY_TOKEN_ROUTES
     assert served - set(GET_ROUTES) == set(), "add the new GET routes to tests/views/test_access.py ROUTES"
 
 

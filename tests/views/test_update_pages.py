@@ -338,14 +338,20 @@ def test_an_administrator_changes_a_role_which_is_audited_and_others_are_refused
     assert (event.field, event.before, event.after, event.actor_name) == ("role", "viewer", "director", "Ada Admin")
 
 
-def test_posting_an_update_recalculates_the_stored_status_of_its_pillar_and_plan(client, auth, world):
-    from app.models import StoredStatus
+def test_posting_an_update_asks_the_worker_to_recalculate_its_pillar_and_plan(client, auth, world, app):
+    from app.models import OutboxMessage, StoredStatus
 
     auth.sign_in(world.lead.email)
     html = _form_page(client, f"/actions/{world.action_id}/update")
     response = client.post(f"/actions/{world.action_id}/update", data=_update_data(html, proposed_rag="red"))
     assert response.status_code == 302
     db.session.expire_all()
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.task_name == "workers.plans.recalculate_for_actions"
+    assert message.args == [[world.action_id]]
+
+    app.extensions["celery"].tasks[message.task_name].apply(args=message.args)  # what the worker does
+    db.session.commit()
     stored = {row.scope: row for row in db.session.scalars(select(StoredStatus))}
     assert stored["pillar"].rag == "red" and stored["pillar"].red == 1
     assert stored["plan"].reason.startswith("1 red")
