@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from flask import current_app
+from playwright.sync_api import expect
 
 from app.domain.roles import Role
 from tests.e2e import world as seeded
@@ -161,7 +162,8 @@ def test_public_pages_and_forms_with_errors_have_no_accessibility_violations(sit
 
 
 def _record(page, what: str, failures: dict[str, str]) -> None:
-    assert page.locator(".govuk-error-summary").count() == 1, f"{what}: no error summary"
+    # Waits for the page the form posted to: a click does not wait for the answer.
+    expect(page.locator(".govuk-error-summary"), f"{what}: no error summary").to_have_count(1)
     violations = axe_violations(page)
     if violations:
         failures[what] = describe(violations)
