@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from app.auth.services import create_user
 from app.extensions import db
@@ -27,13 +30,13 @@ def test_the_profile_page_with_a_new_token_and_calendar_addresses_has_no_accessi
     sign_in(page, site["url"], "lead@example.org", PASSWORD)
     page.goto(f"{site['url']}/profile")
     page.click("button:has-text('Create token')")
-    assert page.locator(".govuk-error-summary").count() == 1
+    expect(page.locator(".govuk-error-summary")).to_have_count(1)
     assert axe_violations(page) == [], describe(axe_violations(page))
     page.fill("#name", "Power BI report")
     page.click("button:has-text('Create token')")
-    assert page.locator("#new-token").inner_text().startswith("pillar_")
+    expect(page.locator("#new-token")).to_have_text(re.compile(r"^\s*pillar_"))
     page.click("button:has-text('Make calendar addresses')")
-    assert page.locator("#calendar-person").count() == 1
+    expect(page.locator("#calendar-person")).to_have_count(1)
     violations = axe_violations(page)
     assert violations == [], describe(violations)
     page.goto(f"{site['url']}/api/v1/docs")
