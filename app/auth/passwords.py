@@ -7,12 +7,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None
 
 
 def configure(time_cost: int, memory_cost: int, parallelism: int) -> None:
     """Set the hashing cost. Hashes made with other settings are re-hashed at sign-in."""
-    global _hasher
+    global _hasher, _dummy_hash
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+    _dummy_hash = None
 
 MINIMUM_LENGTH = 10
 
@@ -46,5 +48,11 @@ def password_problem(password: str) -> str | None:
 
 
 def dummy_verify(password: str) -> None:
-    """Spend the time a real check would, so an unknown account answers as slowly."""
-    verify_password(_hasher.hash("pillar-no-such-account"), password)
+    """Spend the time a real check would, so an unknown account answers as slowly.
+
+    The stand-in hash is made once: hashing it afresh each time would make an
+    unknown account answer twice as slowly as a known one, and so tell them apart."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("pillar-no-such-account")
+    verify_password(_dummy_hash, password)
