@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, redirect, request, url_for
+from flask import Flask, current_app, request
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_access_control(app: Flask) -> None:
     from app.models import User
     from app.policy import Permission, allowed, deny, permission_for
+    from app.security import redirect_to_sign_in
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see this page."
@@ -124,7 +125,7 @@ def _register_access_control(app: Flask) -> None:
         if permission is Permission.PUBLIC:
             return None
         if not current_user.is_authenticated:
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            return redirect_to_sign_in()
         if not allowed(current_user, permission):
             deny(f"role {current_user.role} lacks {permission}")
         return None

@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
@@ -121,7 +122,7 @@ def init_security(app: Flask) -> None:
                 else "You were signed out because you had been signed in for a long time. Sign in again to carry on.",
                 "info",
             )
-            return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
+            return redirect_to_sign_in()
         session["seen_at"] = now
         return None
 
@@ -131,3 +132,17 @@ def init_security(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         response.headers["X-Request-Id"] = getattr(g, "request_id", "")
         return response
+
+
+def redirect_to_sign_in():
+    """To the sign-in page, coming back afterwards to the page the reader was on.
+
+    After a GET that is the page asked for. A form posted once the session had
+    ended comes back to the page the form was on (its same-site Referer), where
+    the browser puts back what was typed: its own address may answer POST alone."""
+    target = request.full_path.rstrip("?")
+    if request.method != "GET":
+        referrer = urlsplit(request.referrer or "")
+        same_site = referrer.netloc == request.host and referrer.scheme in ("http", "https")
+        target = (referrer.path + (f"?{referrer.query}" if referrer.query else "")) if same_site else request.path
+    return redirect(url_for("auth.sign_in", next=target))

@@ -164,6 +164,38 @@ def test_the_idle_warning_keeps_the_session_alive_without_losing_what_was_typed(
     expect(commentary).to_have_value("Half-written text that must survive")
 
 
+def test_text_typed_when_the_session_ended_is_put_back_after_signing_in_again(site, live_app, new_page):
+    from app.extensions import db
+    from app.models import User
+
+    page = _signed_in(new_page(), site, "delivery_lead")
+    form_url = f"{site['url']}/actions/{site['ids']['action']}/update"
+    page.goto(form_url)
+    commentary = page.get_by_label("Commentary on key activity in the period")
+    commentary.fill("Three weeks of work that must not be lost")
+    with live_app.app_context():
+        lead = db.session.scalar(db.select(User).where(User.email == site["emails"]["delivery_lead"]))
+        lead.session_version += 1  # as signing out in another tab, or an administrator, would
+        db.session.commit()
+
+    page.locator("main form button.govuk-button").first.click()
+    page.wait_for_url(re.compile(r"/sign-in\?next="))
+    page.get_by_label("Email address", exact=True).fill(site["emails"]["delivery_lead"])
+    page.get_by_label("Password", exact=True).fill(seeded.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.wait_for_url(form_url)
+    expect(page.locator(".pillar-draft-restored")).to_contain_text("What you typed has been put back")
+    expect(page.get_by_label("Commentary on key activity in the period")).to_have_value(
+        "Three weeks of work that must not be lost"
+    )
+    # The draft bridged the sign-in only: coming back another way starts afresh.
+    page.goto(f"{site['url']}/my-actions")
+    page.goto(form_url)
+    expect(page.get_by_label("Commentary on key activity in the period")).to_have_value("")
+    expect(page.locator(".pillar-draft-restored")).to_have_count(0)
+
+
 def test_the_readme_screenshots_are_taken_from_the_running_app(site, new_page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     ids = site["ids"]

@@ -146,3 +146,26 @@ def test_a_server_error_shows_a_plain_page_with_a_reference_that_is_in_the_log(t
     assert f"quote reference <strong>{reference}</strong>" in body
     assert any(reference in record.getMessage() for record in caplog.records)
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_form_posted_after_the_session_ended_returns_to_its_page_after_signing_in(client, auth, app):
+    user = factories.user(Role.VIEWER)
+    auth.sign_in(user.email)
+    token = csrf_from(client.get("/profile").get_data(as_text=True))
+    _age_session(client, seen_at=31 * 60)
+    response = client.post(
+        "/sign-out", data={"csrf_token": token}, headers={"Referer": "http://localhost/profile?tab=tokens"}
+    )
+    assert response.status_code == 302
+    assert response.location == "/sign-in?next=/profile?tab%3Dtokens"
+
+
+def test_a_form_posted_from_another_site_never_becomes_the_page_to_return_to(client, auth):
+    user = factories.user(Role.VIEWER)
+    auth.sign_in(user.email)
+    token = csrf_from(client.get("/profile").get_data(as_text=True))
+    _age_session(client, seen_at=31 * 60)
+    response = client.post(
+        "/sign-out", data={"csrf_token": token}, headers={"Referer": "https://evil.example/profile"}
+    )
+    assert response.location == "/sign-in?next=/sign-out"
