@@ -43,7 +43,9 @@ def render_error(status: int, detail: str | None = None, reference: str | None =
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
-        log.warning("csrf failure", extra={"event": "csrf_failed", "path": request.path})
+        from app.security import security_log
+
+        security_log.warning("csrf failure", extra={"event": "csrf_failed", "outcome": "refused", "path": request.path})
         return render_error(400, "The form had expired or was not sent from Pillar. Go back, reload the page and try again.")
 
     for status in (400, 403, 404, 405, 429, 503):
@@ -52,7 +54,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(error):
         from app.evidence.services import describe_size
+        from app.security import security_log
 
+        security_log.warning(
+            "upload refused", extra={"event": "upload_rejected", "outcome": "too_large", "path": request.path}
+        )
         limit = describe_size(app.config["EVIDENCE_MAX_BYTES"])
         return render_error(413, f"Evidence files can be up to {limit}. Choose a smaller file and try again.")
 

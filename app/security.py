@@ -12,7 +12,7 @@ import time
 import uuid
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, flash, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_talisman import Talisman
 from pythonjsonlogger.json import JsonFormatter
@@ -39,10 +39,11 @@ class _RequestContextFilter(logging.Filter):
     """Adds the request id and the signed-in user to every security log line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
+        if has_request_context():
             record.request_id = getattr(g, "request_id", None)
-            record.actor = current_user.get_id().split(":")[0] if current_user.is_authenticated else None
-        except RuntimeError:  # outside a request: a task or a command
+            user = current_user._get_current_object()
+            record.actor = user.get_id().split(":")[0] if user is not None and user.is_authenticated else None
+        else:  # a task or a command: whatever the caller passed
             record.request_id = getattr(record, "request_id", None)
             record.actor = getattr(record, "actor", None)
         return True

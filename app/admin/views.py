@@ -56,6 +56,7 @@ def change_user_role(user_id: int):
             if user.id == current_user.id:
                 # An administrator demoting themselves could leave nobody able to manage users.
                 raise ValidationFailed({"role": "You cannot change your own role: ask another administrator"})
+            before = user.role
             change_role(user, form.role.data, actor=current_user)
         except ValidationFailed as failure:
             db.session.rollback()
@@ -64,6 +65,8 @@ def change_user_role(user_id: int):
             status = 400
         else:
             db.session.commit()
+            security_log.info("role changed", extra={"event": "role_change", "outcome": "success", "user_id": user.id,
+                                                     "before": before, "after": user.role})
             flash(f"{user.name} is now {Role(user.role).label.lower()}.", "success")
             return redirect(url_for("admin.users"))
     elif form.errors:

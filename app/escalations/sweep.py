@@ -55,6 +55,7 @@ from app.models import (
     action_leads,
     pillar_leads,
 )
+from app.security import security_log
 
 log = logging.getLogger("pillar.escalations.sweep")
 
@@ -425,4 +426,6 @@ def run_sweep(today: date, plan_ids: list[int] | None = None, *, working_days_on
     except Exception:
         db.session.rollback()
         raise
+    security_log.info("escalation sweep", extra={"event": "sweep", "outcome": "success", "day": today.isoformat(),
+                                                 **total.as_dict()})
     return total

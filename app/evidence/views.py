@@ -14,6 +14,7 @@ from app.evidence.storage import storage
 from app.extensions import db
 from app.models import Evidence
 from app.policy import Permission, can_post_update, can_remove_evidence, deny, requires
+from app.security import security_log
 from app.updates.forms import EvidenceForm, ReasonForm
 from app.updates.views import apply_problems, load_action
 
@@ -36,9 +37,13 @@ def upload(action_id: int):
             )
         except services.TooLarge as too_large:
             db.session.rollback()
+            security_log.warning("upload refused", extra={"event": "upload_rejected", "outcome": "too_large",
+                                                          "action_id": action.id})
             return render_error(413, f"{too_large}. Choose a smaller file and try again.")
         except ValidationFailed as failure:
             db.session.rollback()
+            security_log.warning("upload refused", extra={"event": "upload_rejected", "outcome": "refused",
+                                                          "action_id": action.id, "reason": "; ".join(failure.problems.values())})
             apply_problems(form, failure.problems)
             status = 400
         else:

@@ -233,3 +233,17 @@ def test_two_sweeps_at_once_raise_each_escalation_once(app, world):
     raised = db.session.scalars(select(SweepRun.raised_level3).order_by(SweepRun.id)).all()
     assert sorted(raised) == [0, 20]
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 3
+
+
+def test_each_sweep_reaches_the_security_log_with_what_it_did(world, capfd):
+    import json
+
+    world.action("1.1.1", date(2026, 11, 20))
+    db.session.commit()
+    capfd.readouterr()
+
+    run_sweep(date(2026, 11, 23))
+
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    sweep = next(line for line in lines if line.get("event") == "sweep")
+    assert (sweep["outcome"], sweep["day"], sweep["plans"], sweep["raised"]["level1"]) == ("success", "2026-11-23", 1, 1)

@@ -163,3 +163,20 @@ def test_a_role_change_ends_the_users_sessions_at_once(client, auth, app):
     assert theirs.get("/admin/users").status_code == 302
     Auth(theirs).sign_in(target.email)
     assert theirs.get("/admin/users").status_code == 403
+
+
+def test_a_role_change_reaches_the_security_log_with_who_made_it(client, auth, app, capfd):
+    import json
+
+    admin = factories.user(Role.ADMINISTRATOR)
+    target = factories.user(Role.DIRECTOR)
+    auth.sign_in(admin.email)
+    page = client.get(f"/admin/users/{target.id}/role")
+    capfd.readouterr()
+    client.post(f"/admin/users/{target.id}/role",
+                data={"role": "viewer", "csrf_token": csrf_from(page.get_data(as_text=True))})
+    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    change = next(line for line in lines if line.get("event") == "role_change")
+    assert (change["actor"], change["user_id"], change["before"], change["after"]) == (
+        str(admin.id), target.id, "director", "viewer"
+    )

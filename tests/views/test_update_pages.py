@@ -355,3 +355,25 @@ def test_posting_an_update_asks_the_worker_to_recalculate_its_pillar_and_plan(cl
     stored = {row.scope: row for row in db.session.scalars(select(StoredStatus))}
     assert stored["pillar"].rag == "red" and stored["pillar"].red == 1
     assert stored["plan"].reason.startswith("1 red")
+
+
+def _security_events(capfd) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+
+
+def test_refused_uploads_and_forged_forms_reach_the_security_log(client, auth, world, app, capfd):
+    auth.sign_in(world.lead.email)
+    capfd.readouterr()
+    _upload(client, world, samples.windows_executable(), "minutes.pdf")
+    app.config["EVIDENCE_MAX_BYTES"] = 200
+    _upload(client, world, samples.PDF + b"0" * 300, "big.pdf")
+    client.post(f"/actions/{world.action_id}/evidence", data={"csrf_token": "forged"})
+    events = _security_events(capfd)
+    rejected = [line for line in events if line.get("event") == "upload_rejected"]
+    assert [line["outcome"] for line in rejected] == ["refused", "too_large"]
+    assert rejected[0]["actor"] == str(world.lead.id) and rejected[0]["action_id"] == world.action_id
+    assert "must be a PDF" in rejected[0]["reason"]
+    assert any(line.get("event") == "csrf_failed" and line["outcome"] == "refused" for line in events)
+    assert "forged" not in "\n".join(str(line) for line in events)
