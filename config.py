@@ -79,8 +79,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "ACTIONS_PER_PAGE": 50,
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", 30)),
         "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)),
-        # Sign-in throttling: shared by every web process when this is a Redis URL.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Sign-in and API limits: shared by every web process when this is a Redis URL, as it is
+        # by default wherever the task queue is Redis.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or _shared_limit_storage(),
         "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get("SIGN_IN_LIMIT_PER_ACCOUNT", "10 per 15 minutes"),
         "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per 15 minutes"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
@@ -122,6 +123,11 @@ def load_config(overrides: dict | None = None) -> dict:
     return config
 
 
+def _shared_limit_storage() -> str:
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    return broker if broker.startswith(("redis://", "rediss://")) else "memory://"
+
+
 def _refuse_unsafe(config: dict) -> None:
     if config["PILLAR_ENV"] != "production":
         return
@@ -133,3 +139,8 @@ def _refuse_unsafe(config: dict) -> None:
         raise ConfigurationError("SECRET_KEY is too short for production: use at least 32 random characters.")
     if _bool("FLASK_DEBUG", False):
         raise ConfigurationError("Production refuses to start in debug mode: unset FLASK_DEBUG.")
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        raise ConfigurationError(
+            "Production keeps sign-in limits where every web process shares them: "
+            "set RATELIMIT_STORAGE_URI (or CELERY_BROKER_URL) to a redis:// URL."
+        )
