@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plans", type=int, default=1, help="plans sharing the actions (default 1: the harshest)")
     parser.add_argument("--database", default=os.environ.get("PILLAR_BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--repeat", type=int, default=30, help="runs of each page")
-    parser.add_argument("--heavy-repeat", type=int, default=5, help="runs of the sweep, roll-up and exports")
+    parser.add_argument("--heavy-repeat", type=int, default=5, help="runs of the sweep, roll-up, exports and API reads")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.actions < args.plans:
