@@ -260,8 +260,8 @@ _ACTION_QUERY = (
 )
 
 
-@operation(bp, "/plans/<int:plan_id>/actions", summary="A plan's actions, filtered, a page at a time, by due date (none last), "
-           "position and id",
+@operation(bp, "/plans/<int:plan_id>/actions",
+           summary="A plan's actions, filtered, a page at a time, by due date (none last), position and id",
            permission=Permission.VIEW_PLAN, response=schemas.ActionPage, query=_ACTION_QUERY)
 def actions(plan_id: int):
     found = _get(Plan, plan_id)
