@@ -80,7 +80,7 @@ def _names(folder: Path) -> list[str]:
 
 def test_the_nightly_task_removes_old_exports_with_their_records_old_leftovers_and_old_uploads(app, shared,
                                                                                                kept_files):
-    result = board_tasks.remove_old_files.delay().get()
+    result = board_tasks.remove_old_files()
 
     uploads = kept_files["uploads"]
     assert result == {"export_records": 2, "export_files": 3, "import_uploads": 1, "import_files": 3}
@@ -93,11 +93,11 @@ def test_the_nightly_task_removes_old_exports_with_their_records_old_leftovers_a
 
 
 def test_running_the_removal_again_removes_nothing_more(app, shared, kept_files):
-    board_tasks.remove_old_files.delay().get()
+    board_tasks.remove_old_files()
     before = (_names(shared / "exports"), _names(shared / "imports"),
               db.session.scalar(select(func.count()).select_from(ExportJob)))
 
-    again = board_tasks.remove_old_files.delay().get()
+    again = board_tasks.remove_old_files()
 
     assert again == {"export_records": 0, "export_files": 0, "import_uploads": 0, "import_files": 0}
     assert (_names(shared / "exports"), _names(shared / "imports"),
@@ -107,7 +107,7 @@ def test_running_the_removal_again_removes_nothing_more(app, shared, kept_files)
 def test_the_age_is_a_setting(app, shared, kept_files):
     app.config["FILES_KEEP_DAYS"] = 60
 
-    result = board_tasks.remove_old_files.delay().get()
+    result = board_tasks.remove_old_files()
 
     assert result == {"export_records": 0, "export_files": 0, "import_uploads": 0, "import_files": 0}
     assert len(_names(shared / "exports")) == 5
@@ -115,7 +115,7 @@ def test_the_age_is_a_setting(app, shared, kept_files):
 
 
 def test_a_removed_export_is_answered_404_and_a_kept_one_still_downloads(app, client, auth, shared, kept_files):
-    board_tasks.remove_old_files.delay().get()
+    board_tasks.remove_old_files()
     auth.sign_in(kept_files["secretary"].email)
     base = f"/plans/{kept_files['plan']}/exports"
 
@@ -134,7 +134,9 @@ def test_the_removal_is_scheduled_nightly():
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({2}, {15})
 
 
-def test_a_worker_made_export_is_kept_in_the_configured_storage_not_the_instance_folder(app, client, auth, shared):
+def test_a_worker_made_export_is_kept_in_the_configured_storage_not_the_instance_folder(app, client, auth, shared,
+                                                                                         tmp_path):
+    app.config["INSTANCE_DIR"] = str(tmp_path / "instance")
     plan = factories.plan()
     outcome = factories.outcome(factories.pillar(plan, number=1), "1.1")
     factories.action(outcome, "1.1.1", title="Audit referrals")
@@ -146,7 +148,7 @@ def test_a_worker_made_export_is_kept_in_the_configured_storage_not_the_instance
 
     stored = _names(shared / "exports")
     assert stored == [job.filename]
-    assert not (Path(app.config["INSTANCE_DIR"]) / "exports" / job.filename).exists()
+    assert not (tmp_path / "instance").exists()
     auth.sign_in(secretary.email)
     download = client.get(f"/plans/{plan.id}/exports/{job.id}/file")
     data = download.data
