@@ -114,6 +114,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", 250 * 1024 * 1024)),
         "EVIDENCE_ZIP_MAX_RATIO": int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", 100)),
         "EVIDENCE_MAX_IMAGE_PIXELS": int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", 50_000_000)),
+        # Exports made by a worker and import uploads awaiting their run (app/files/storage.py): a folder
+        # every web and worker machine mounts. Removed, with their records, after FILES_KEEP_DAYS days.
+        "FILES_DIR": os.environ.get("FILES_DIR", str(instance_dir)),
+        "FILES_KEEP_DAYS": int(os.environ.get("FILES_KEEP_DAYS", 7)),
     }
     if overrides:
         config.update(overrides)

@@ -6,7 +6,8 @@ Usage (needs a scratch PostgreSQL database it may empty):
     BENCH_DATABASE_URL=postgresql+psycopg://pillar:pillar@127.0.0.1:5432/pillar_bench_board \
         .venv/bin/python bench/export.py --sizes 2500,10000
 
-Each export runs in a forked child process so its wall time and peak memory
+Each size is one plan from the shared generator (app/demo/generate.py), all in
+one database. Each export runs in a forked child process so its wall time and peak memory
 (the rise in resident memory above the child's start, from /proc) are its own.
 """
 
@@ -18,10 +19,13 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TODAY = date(2026, 11, 23)
+PASSWORD = "bench-password-kept-for-load-tests"
 
 
 def _status_kib(field: str) -> int:
@@ -60,51 +64,13 @@ def run(app, plan_id: int, fmt: str) -> tuple[float, int, int]:
 
 
 def make_plan(size: int) -> int:
-    """A plan of ``size`` actions in 10 pillars of 10 outcomes, written in bulk."""
-    from sqlalchemy import insert
-
+    """A plan of ``size`` actions from the shared generator (app/demo/generate.py), written with COPY."""
+    from app.demo.generate import generate
     from app.extensions import db
-    from app.models import Action, Outcome, Person, Pillar, Plan, action_leads
 
-    plan = Plan(title=f"Benchmark plan of {size} actions", board_name="Improvement Board", start_date=date(2026, 4, 1))
-    db.session.add(plan)
-    db.session.flush()
-    people = [Person(name=f"Lead {n:02d}", job_title="Head of Service", organisation="Council") for n in range(40)]
-    db.session.add_all(people)
-    pillars = [Pillar(plan_id=plan.id, number=n, title=f"Pillar {n}") for n in range(1, 11)]
-    db.session.add_all(pillars)
-    db.session.flush()
-    outcomes = [
-        Outcome(plan_id=plan.id, pillar_id=p.id, reference=f"{p.number}.{k}", statement=f"Outcome {p.number}.{k}",
-                position=k)
-        for p in pillars for k in range(1, 11)
-    ]
-    db.session.add_all(outcomes)
-    db.session.flush()
-    rags = ["green", "amber", "red", "not_started", "green"]
-    rows = []
-    for n in range(size):
-        outcome = outcomes[n % len(outcomes)]
-        pillar = pillars[(n % len(outcomes)) // 10]
-        rows.append({
-            "plan_id": plan.id, "pillar_id": pillar.id, "outcome_id": outcome.id,
-            "reference": f"{outcome.reference}.{n // len(outcomes) + 1}",
-            "title": f"Action {n}: improve the quality of practice in the service",
-            "steps": "Audit a sample of cases\nReport findings to the board\nAgree the next steps",
-            "timescale": "End March 2027", "due_date": date(2026, 6, 1) + timedelta(days=n % 400),
-            "state": "complete" if n % 11 == 0 else "in_progress", "rag": rags[n % 5],
-            "targets_and_measures": "80% of cases audited as good or better", "workstream": "Practice",
-            "position": n, "version": 1,
-        })
-    db.session.execute(insert(Action), rows)
-    ids = db.session.scalars(
-        __import__("sqlalchemy").select(Action.id).where(Action.plan_id == plan.id).order_by(Action.id)
-    ).all()
-    db.session.execute(
-        insert(action_leads), [{"action_id": a, "person_id": people[i % 40].id} for i, a in enumerate(ids)]
-    )
+    made = generate(plans=1, actions=size, seed=size, password=PASSWORD, today=TODAY)
     db.session.commit()
-    return plan.id
+    return made.plan_ids[0]
 
 
 def main() -> None:
@@ -128,12 +94,14 @@ def main() -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "FIXED_TODAY": "2026-11-23"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "FIXED_TODAY": TODAY.isoformat()})
     with app.app_context():
         upgrade()
         log_sizes = [int(size) for size in args.sizes.split(",") if size]
         pdf_sizes = [int(size) for size in args.pdf_sizes.split(",") if size]
         plans = {size: make_plan(size) for size in sorted(set(log_sizes) | set(pdf_sizes))}
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
 

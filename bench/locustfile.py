@@ -5,16 +5,25 @@ holding a plan made by ``bench/run.py`` or ``flask demo generate``. Each
 simulated user signs in once with an account of its own (read from the
 database at the start: LOAD_DATABASE_URL), so sign-in throttling per account is
 never reached; the address limit must allow one sign-in per simulated user.
+
+Sign-in is Argon2id on purpose, so it is kept out of the figures: users sign in
+in ``on_start`` while they are spawned, and once every one of them is signed in
+the statistics are reset and the measured window starts. It lasts
+LOAD_MEASURE_SECONDS (default 60) and ends early after LOAD_MAX_REQUESTS
+measured requests (default 50,000); locust's own ``-t`` bounds the whole run,
+sign-ins included, in case they never all finish.
 """
 
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import random
 import re
 import threading
 
+import gevent
 from locust import HttpUser, between, constant, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "bench-password-kept-for-load-tests")
@@ -26,12 +35,62 @@ PLAN_ID = int(os.environ.get("LOAD_PLAN_ID", "1"))
 _lock = threading.Lock()
 # LOAD_NO_WAIT=1: each simulated user sends its next request as soon as the last answers (a throughput run).
 WAIT = constant(0) if os.environ.get("LOAD_NO_WAIT") == "1" else between(0.5, 2)
+MEASURE_SECONDS = float(os.environ.get("LOAD_MEASURE_SECONDS", "60"))
+MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "50000"))
+log = logging.getLogger("pillar.load")
+
+
+class Window:
+    """The measured window: opened once every simulated user has signed in, closed by time or request count."""
+
+    environment = None
+    ready = 0
+    opened = False
+    closing = False
+    measured = 0
+
+    @classmethod
+    def user_ready(cls, environment) -> None:
+        with _lock:
+            cls.ready += 1
+            if cls.opened or cls.ready < environment.runner.target_user_count:
+                return
+            cls.opened = True
+        environment.runner.stats.reset_all()
+        log.info("all %s users signed in: statistics reset; measuring for %.0f s or %s requests",
+                 cls.ready, MEASURE_SECONDS, MAX_REQUESTS)
+        gevent.spawn_later(MEASURE_SECONDS, cls.close, "the measured time is up")
+
+    @classmethod
+    def close(cls, reason: str) -> None:
+        if cls.closing:
+            return
+        cls.closing = True
+        log.info("%s: stopping", reason)
+        # From a greenlet of its own: quitting stops every user's greenlet.
+        gevent.spawn(cls.environment.runner.quit)
+
+
+@events.request.add_listener
+def count_measured(**_kwargs) -> None:
+    if Window.opened and not Window.closing:
+        Window.measured += 1
+        if Window.measured >= MAX_REQUESTS:
+            Window.close(f"{MAX_REQUESTS} measured requests sent")
+
+
+@events.quitting.add_listener
+def warn_if_never_measured(environment, **_kwargs) -> None:
+    if not Window.opened:
+        log.warning("only %s of %s users signed in before the run ended: these figures include the sign-ins",
+                    Window.ready, environment.runner.target_user_count if environment.runner else "?")
 
 
 @events.test_start.add_listener
 def read_accounts(environment, **_kwargs) -> None:
     from sqlalchemy import create_engine, text
 
+    Window.environment = environment
     engine = create_engine(os.environ["LOAD_DATABASE_URL"])
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT role, email FROM users WHERE email LIKE '%@generated.example' "
@@ -55,6 +114,14 @@ class Signed(HttpUser):
     wait_time = WAIT
 
     def on_start(self) -> None:
+        try:
+            self.sign_in()
+            self.prepare()
+        finally:
+            # Counted even when signing in failed, so one failure cannot hold the window shut.
+            Window.user_ready(self.environment)
+
+    def sign_in(self) -> None:
         with _lock:
             email = next(ACCOUNTS[self.role])
         page = self.client.get("/sign-in", name="/sign-in")
@@ -65,6 +132,9 @@ class Signed(HttpUser):
         listing = self.client.get(f"/plans/{PLAN_ID}/actions?overdue=1", name="/plans/[id]/actions?overdue=1")
         self.action_ids = [int(i) for i in ACTION_LINK.findall(listing.text)] or [1]
 
+    def prepare(self) -> None:
+        """What this role reads once before its journey starts."""
+
     def action(self) -> None:
         self.client.get(f"/actions/{random.choice(self.action_ids)}", name="/actions/[id]")
 
@@ -73,8 +143,7 @@ class DeliveryLead(Signed):
     role = "delivery_lead"
     weight = 4
 
-    def on_start(self) -> None:
-        super().on_start()
+    def prepare(self) -> None:
         mine = self.client.get("/my-actions", name="/my-actions")
         self.my_ids = [int(i) for i in ACTION_LINK.findall(mine.text)]
 

@@ -1,12 +1,13 @@
 """Benchmark the escalation sweep and the full status recalculation.
 
-For each size: a fresh schema made by the migrations, one plan of N actions
-(20% overdue, spread over 1 to 60 working days; 5% due within the reminder
-window), ten pillars, a hundred outcomes, one delivery lead per action and two
-monthly updates per action (2% Red in both). Then it measures the first
-sweep, a repeated sweep on the same day, and the full recalculation: wall
-time, SQL statements sent, and peak Python memory (tracemalloc) and the
-process's peak resident set.
+For each size: a fresh schema made by the migrations and one plan of N actions
+from the shared generator (app/demo/generate.py: about 20% overdue by 1 to 60
+days, 5% due within a week, eight pillars, forty outcomes, one to three delivery
+leads per action, 3 to 12 monthly updates per action, some Red twice running),
+without the escalations the generator raises, so that the first sweep raises
+them. Then it measures the first sweep, a repeated sweep on the same day, and
+the full recalculation: wall time, SQL statements sent, and peak Python memory
+(tracemalloc) and the process's peak resident set.
 
     PILLAR_BENCH_DATABASE_URL=postgresql+psycopg://pillar:pillar@127.0.0.1:5432/pillar_bench \\
         .venv/bin/python -m bench.sweep 1000 10000 100000
@@ -18,19 +19,18 @@ at data you want to keep.
 from __future__ import annotations
 
 import os
-import random
 import resource
 import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, delete, event, text
 
 TODAY = date(2026, 11, 23)  # a Monday
-NOW = datetime(2026, 11, 22, 12, 0)
+PASSWORD = "bench-password-kept-for-load-tests"
 
 
 def _reset(url: str) -> None:
@@ -42,65 +42,17 @@ def _reset(url: str) -> None:
 
 
 def _generate(db, size: int) -> None:
-    """Fill the plan with COPY: seconds for 100,000 actions."""
-    rng = random.Random(size)
-    db.session.execute(
-        text("INSERT INTO plans (id, title, cadence, region, update_deadline_working_days, rollup_method, "
-             "rollup_red_threshold) VALUES (1, 'Benchmark plan', 'monthly', 'england-and-wales', 5, 'threshold', 0.25)")
-    )
+    """One plan of ``size`` actions from the shared generator (app/demo/generate.py), written with COPY."""
+    from app.demo.generate import generate
+    from app.models import Escalation
+
+    generate(plans=1, actions=size, seed=size, password=PASSWORD, today=TODAY)
+    # The generator raises each overdue action's escalations, as for a plan swept before; the
+    # first sweep measured here is to raise them all itself.
+    db.session.execute(delete(Escalation))
     db.session.commit()
-    raw = db.engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-
-        def copy(statement: str, rows) -> None:
-            with cursor.copy(statement) as writer:
-                for row in rows:
-                    writer.write_row(row)
-
-        people = 60
-        copy("COPY people (id, name, email) FROM STDIN",
-             ((n, f"Person {n}", f"person{n}@example.org") for n in range(1, people + 1)))
-        copy("COPY pillars (id, plan_id, number, title) FROM STDIN", ((n, 1, n, f"Pillar {n}") for n in range(1, 11)))
-        copy("COPY pillar_leads (pillar_id, person_id) FROM STDIN", ((n, n) for n in range(1, 11)))
-        copy("COPY outcomes (id, plan_id, pillar_id, reference, statement, position) FROM STDIN",
-             ((n, 1, (n - 1) // 10 + 1, f"{(n - 1) // 10 + 1}.{(n - 1) % 10 + 1}", "Outcome", n) for n in range(1, 101)))
-
-        def action_rows():
-            for n in range(1, size + 1):
-                roll = rng.random()
-                if roll < 0.20:
-                    due = TODAY - timedelta(days=rng.randint(1, 84))  # up to ~60 working days overdue
-                elif roll < 0.25:
-                    due = TODAY + timedelta(days=rng.randint(0, 6))  # within the reminder window
-                else:
-                    due = TODAY + timedelta(days=rng.randint(8, 400))
-                outcome = (n - 1) % 100 + 1
-                pillar = (outcome - 1) // 10 + 1
-                rag = rng.choice(("green", "green", "green", "amber", "red", "not_started"))
-                yield (n, 1, pillar, outcome, f"A{n}", "Benchmark action", due, "in_progress", rag, n, 1,
-                       NOW, NOW)
-
-        copy("COPY actions (id, plan_id, pillar_id, outcome_id, reference, title, due_date, state, rag, "
-             "position, version, created_at, updated_at) FROM STDIN", action_rows())
-        copy("COPY action_leads (action_id, person_id) FROM STDIN",
-             ((n, 11 + n % (people - 10)) for n in range(1, size + 1)))
-
-        def update_rows():
-            for n in range(1, size + 1):
-                red = n % 50 == 0
-                for period in (date(2026, 10, 1), date(2026, 11, 1)):
-                    rag = "red" if red else "green"
-                    yield (n, period, rag, rag, "Progress", NOW, NOW, 1)
-
-        copy("COPY updates (action_id, period, proposed_rag, effective_rag, commentary, created_at, updated_at, "
-             "version) FROM STDIN", update_rows())
-        for table in ("people", "pillars", "outcomes", "actions"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        cursor.execute("ANALYZE")
-        raw.commit()
-    finally:
-        raw.close()
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
 
 
 def _measure(db, label: str, work: Callable[[], object]) -> dict:

@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from workers.retry import RETRY
+
 log = logging.getLogger("pillar.workers.board")
 
 
@@ -16,3 +18,19 @@ def run_export(job_id: int) -> str | None:
     job = run_export_job(job_id)
     log.info("export %s: %s", job_id, job.status if job else "no such job")
     return job.filename if job else None
+
+
+@shared_task(name="workers.board.remove_old_files", bind=True, **RETRY)
+def remove_old_files(self) -> dict[str, int]:
+    """Worker-made exports (with their records) and import uploads older than FILES_KEEP_DAYS."""
+    from dataclasses import asdict
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from app import clock
+    from app.files.cleanup import remove_old_files as remove
+
+    removed = remove(clock.now() - timedelta(days=current_app.config["FILES_KEEP_DAYS"]))
+    log.info("old files removed: %s", removed)
+    return asdict(removed)

@@ -17,4 +17,9 @@ BEAT_SCHEDULE: dict = {
         "task": "workers.outbox.flush",
         "schedule": crontab(minute="*"),
     },
+    # Exports and import uploads older than FILES_KEEP_DAYS, and the exports' records.
+    "old-files-removal": {
+        "task": "workers.board.remove_old_files",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }

@@ -1,6 +1,8 @@
 """Flat, typed tables for Excel and Power BI: actions, updates, escalations and indicator values.
 
-Each table is one set-based query, written out in chunks; dates are ISO, numbers
+Each table is one set-based query read from a streamed cursor a batch at a time
+(the actions table adds one query per batch for the delivery leads) and written
+out in chunks, so memory does not grow with the table; dates are ISO, numbers
 are numbers, and CSV text cannot be read as a spreadsheet formula.
 """
 
@@ -22,22 +24,25 @@ from app.models import Action, Escalation, Indicator, IndicatorValue, Outcome, P
 CHUNK = 500
 
 
-def _rows(query) -> Iterator[tuple]:
-    # A plain client-side cursor: a server-side one does not outlive the request's transaction
-    # while the response streams. Rows are plain tuples, so even a large plan fits in memory.
-    for row in db.session.execute(query):
-        yield tuple(row)
+def _batches(query, batch_size: int) -> Iterator[list[tuple]]:
+    # A streamed (server-side) cursor read a batch at a time: the response is written inside the
+    # request's transaction (stream_with_context keeps it open), so memory stays flat however long the table.
+    result = db.session.execute(query.execution_options(yield_per=batch_size))
+    try:
+        for batch in result.partitions():
+            yield [tuple(row) for row in batch]
+    finally:
+        result.close()
 
 
-def _actions(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _rows(query, batch_size: int) -> Iterator[tuple]:
+    for batch in _batches(query, batch_size):
+        yield from batch
+
+
+def _actions(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "plan_id", "reference", "title", "pillar_number", "outcome_reference", "state", "proposed_rag",
                "effective_rag", "overdue", "start_date", "due_date", "original_due_date", "delivery_leads", "version"]
-    leads: dict[int, list[str]] = {}
-    for action_id, name in db.session.execute(
-        select(action_leads.c.action_id, Person.name).join(Person, Person.id == action_leads.c.person_id)
-        .order_by(Person.name)
-    ):
-        leads.setdefault(action_id, []).append(name)
     query = (
         select(Action.id, Action.plan_id, Action.reference, Action.title, Pillar.number, Outcome.reference,
                Action.state, Action.rag, Action.effective_rag_sql(today), Action.overdue_sql(today),
@@ -47,15 +52,23 @@ def _actions(today: date) -> tuple[list[str], Iterator[tuple]]:
     )
 
     def rows():
-        for row in _rows(query):
-            *head, version = row
-            head[9] = bool(head[9])
-            yield (*head, "; ".join(leads.get(row[0], [])), version)
+        for batch in _batches(query, batch_size):
+            # The leads of this batch only: one query per batch, never the whole table's.
+            leads: dict[int, list[str]] = {}
+            for action_id, name in db.session.execute(
+                select(action_leads.c.action_id, Person.name).join(Person, Person.id == action_leads.c.person_id)
+                .where(action_leads.c.action_id.in_([row[0] for row in batch])).order_by(Person.name, Person.id)
+            ):
+                leads.setdefault(action_id, []).append(name)
+            for row in batch:
+                *head, version = row
+                head[9] = bool(head[9])
+                yield (*head, "; ".join(leads.get(row[0], [])), version)
 
     return columns, rows()
 
 
-def _updates(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _updates(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "action_id", "action_reference", "period", "proposed_rag", "effective_rag", "commentary",
                "outstanding_actions", "risks", "author_user_id", "created_at", "version"]
     query = (
@@ -64,10 +77,10 @@ def _updates(today: date) -> tuple[list[str], Iterator[tuple]]:
                Update.author_user_id, Update.created_at, Update.version)
         .join(Action, Action.id == Update.action_id).order_by(Update.action_id, Update.period)
     )
-    return columns, _rows(query)
+    return columns, _rows(query, batch_size)
 
 
-def _escalations(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _escalations(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "action_id", "action_reference", "level", "trigger", "state", "raised_on", "cycle_due_date",
                "revised_due_date", "resolved_on", "resolution", "response"]
     query = (
@@ -76,10 +89,10 @@ def _escalations(today: date) -> tuple[list[str], Iterator[tuple]]:
                Escalation.resolved_on, Escalation.resolution, Escalation.response)
         .join(Action, Action.id == Escalation.action_id).order_by(Escalation.id)
     )
-    return columns, _rows(query)
+    return columns, _rows(query, batch_size)
 
 
-def _indicator_values(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _indicator_values(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["indicator_id", "plan_id", "code", "title", "unit", "polarity", "period", "value", "numerator",
                "denominator", "commentary"]
     query = (
@@ -89,10 +102,10 @@ def _indicator_values(today: date) -> tuple[list[str], Iterator[tuple]]:
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .order_by(Indicator.plan_id, Indicator.position, Indicator.id, IndicatorValue.period)
     )
-    return columns, _rows(query)
+    return columns, _rows(query, batch_size)
 
 
-TABLES: dict[str, Callable[[date], tuple[list[str], Iterator[tuple]]]] = {
+TABLES: dict[str, Callable[..., tuple[list[str], Iterator[tuple]]]] = {
     "actions": _actions,
     "updates": _updates,
     "escalations": _escalations,
@@ -110,11 +123,13 @@ def _typed(value):
 
 def json_chunks(columns: list[str], rows: Iterator[tuple]) -> Iterator[str]:
     yield "["
-    first = True
-    for row in rows:
-        yield ("" if first else ",") + json.dumps(dict(zip(columns, map(_typed, row), strict=True)))
-        first = False
-    yield "]"
+    parts: list[str] = []
+    for count, row in enumerate(rows):
+        parts.append(("," if count else "") + json.dumps(dict(zip(columns, map(_typed, row), strict=True))))
+        if len(parts) == CHUNK:
+            yield "".join(parts)
+            parts = []
+    yield "".join(parts) + "]"
 
 
 def _cell(value) -> str:

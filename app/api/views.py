@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from datetime import date
 
 from flask import (
@@ -19,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -198,23 +199,51 @@ def _limit(problems: dict[str, str]) -> int:
     return int(raw)
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+# The documented order of the action list: due date (actions without one last), then position in
+# the plan, then id; a cursor carries the last row's values of all three (keyset pagination, read
+# from ix_actions_plan_due_order whatever page a client has reached).
+ACTION_ORDER = (Action.due_date.asc().nulls_last(), Action.position, Action.id)
 
 
-def _cursor(problems: dict[str, str]) -> int | None:
+@dataclass(frozen=True)
+class Cursor:
+    due_date: date | None
+    position: int
+    id: int
+
+
+def encode_cursor(action: Action) -> str:
+    after = [action.due_date.isoformat() if action.due_date else None, action.position, action.id]
+    return base64.urlsafe_b64encode(json.dumps({"after": after}).encode()).decode().rstrip("=")
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _cursor(problems: dict[str, str]) -> Cursor | None:
     raw = (request.args.get("cursor") or "").strip()
     if not raw:
         return None
     try:
         decoded = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        after = decoded["after"]
-        if not isinstance(after, int) or isinstance(after, bool):
+        due, position, last_id = decoded["after"]
+        if not (_whole(position) and _whole(last_id) and (due is None or isinstance(due, str))):
             raise TypeError
-        return after
+        return Cursor(date.fromisoformat(due) if due is not None else None, position, last_id)
     except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
         problems["cursor"] = "cursor is not one this API gave out: start again without it"
         return None
+
+
+def _after(cursor: Cursor, dated_only: bool):
+    """The rows after the cursor in ACTION_ORDER."""
+    rest = tuple_(Action.position, Action.id) > tuple_(cursor.position, cursor.id)
+    if cursor.due_date is None:
+        return and_(Action.due_date.is_(None), rest)
+    later = tuple_(Action.due_date, Action.position, Action.id) > tuple_(cursor.due_date, cursor.position, cursor.id)
+    # Without undated rows to reach, the row comparison alone bounds the index scan.
+    return later if dated_only else or_(later, Action.due_date.is_(None))
 
 
 _ACTION_QUERY = (
@@ -231,7 +260,8 @@ _ACTION_QUERY = (
 )
 
 
-@operation(bp, "/plans/<int:plan_id>/actions", summary="A plan's actions, filtered, a page at a time",
+@operation(bp, "/plans/<int:plan_id>/actions",
+           summary="A plan's actions, filtered, a page at a time, by due date (none last), position and id",
            permission=Permission.VIEW_PLAN, response=schemas.ActionPage, query=_ACTION_QUERY)
 def actions(plan_id: int):
     found = _get(Plan, plan_id)
@@ -251,19 +281,20 @@ def actions(plan_id: int):
     if problems:
         raise BadParameter(problems)
     today = clock.today()
-    query = filtered_actions(found, filters, today).order_by(None).order_by(Action.id)
+    query = filtered_actions(found, filters, today).order_by(None).order_by(*ACTION_ORDER)
     if due_before is not None:
         query = query.where(Action.due_date <= due_before)
     if due_after is not None:
         query = query.where(Action.due_date >= due_after)
     if after is not None:
-        query = query.where(Action.id > after)
+        dated_only = bool(filters.overdue) or due_before is not None or due_after is not None
+        query = query.where(_after(after, dated_only))
     rows = db.session.scalars(query.limit(limit + 1)).all()
     page, more = rows[:limit], len(rows) > limit
     next_url = None
     if more:
         args = {k: v for k, v in request.args.items() if k != "cursor"}
-        next_url = url_for("api.actions", plan_id=plan_id, **args, cursor=encode_cursor(page[-1].id), _external=True)
+        next_url = url_for("api.actions", plan_id=plan_id, **args, cursor=encode_cursor(page[-1]), _external=True)
     return schemas.ActionPage(items=[action_out(a, today) for a in page], next=next_url).model_dump(mode="json")
 
 

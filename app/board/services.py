@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app import clock
@@ -17,6 +16,7 @@ from app.board import exports, pack, sources
 from app.board.state import PlanState, build_state, iter_action_rows, snapshot_state
 from app.domain.errors import ValidationFailed
 from app.extensions import db
+from app.files.storage import storage as file_storage
 from app.models import Action, BoardMeeting, ExportJob, Plan, Snapshot, User
 from app.plans.queries import ActionFilters
 
@@ -204,10 +204,12 @@ def write_export(request: ExportRequest, target, progress=None) -> None:
             pack.write_docx(state, target)
 
 
-def exports_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+EXPORTS_FOLDER = "exports"
+
+
+def export_key(filename: str) -> str:
+    """Where a worker-made export's file is kept in the file storage (app/files/storage.py)."""
+    return f"{EXPORTS_FOLDER}/{filename}"
 
 
 def queue_export(request: ExportRequest, actor: User) -> ExportJob:
@@ -241,17 +243,19 @@ def run_export_job(job_id: int) -> ExportJob | None:
         db.session.commit()
 
     name = f"export-{job.id}-{request.filename()}"
-    final = exports_dir() / name
-    partial = final.with_suffix(final.suffix + ".part")
     try:
-        write_export(request, str(partial), progress)
-        os.replace(partial, final)
+        # Made in a local temporary file, then copied into the file storage that every web
+        # process and worker shares.
+        with tempfile.TemporaryDirectory(prefix="pillar-export-") as folder:
+            local = Path(folder) / name
+            write_export(request, str(local), progress)
+            with open(local, "rb") as made:
+                file_storage().save(export_key(name), made)
     except Exception as error:
         db.session.rollback()
         job.status = "failed"
         job.error = f"The export could not be made: {error}"
         db.session.commit()
-        partial.unlink(missing_ok=True)
         raise
     job.status = "done"
     job.progress = 100

@@ -30,6 +30,7 @@ from app.board.forms import BoardMeetingForm
 from app.board.state import snapshot_state
 from app.domain.errors import ValidationFailed
 from app.extensions import db
+from app.files.storage import storage as file_storage
 from app.models import BoardMeeting, ExportJob, Plan, Snapshot
 from app.policy import Permission, deny, may_see_export, requires
 from app.tasks import enqueue
@@ -280,9 +281,11 @@ def export_file(plan_id: int, job_id: int):
     job = _job_or_404(plan, job_id)
     if job.status != "done" or not job.filename:
         abort(404)
-    path = services.exports_dir() / Path(job.filename).name
-    if not path.exists():
-        abort(404)
     # The stored name starts "export-<id>-": offer the plain name.
-    download_name = job.filename.split("-", 2)[2]
-    return send_file(path, mimetype=services.MEDIA_TYPES[job.format], as_attachment=True, download_name=download_name)
+    download_name = job.filename.split("-", 2)[-1]
+    try:
+        stream = file_storage().open(services.export_key(Path(job.filename).name))
+    except (FileNotFoundError, ValueError):  # gone (cleaned up), or a name that is not ours
+        abort(404)
+    return send_file(stream, mimetype=services.MEDIA_TYPES[job.format], as_attachment=True,
+                     download_name=download_name)

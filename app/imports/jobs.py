@@ -1,28 +1,26 @@
 """Uploads kept between the preview and the import, and the import run itself.
 
-An upload is kept under ``INSTANCE_DIR/imports/<token>/`` so the administrator
-can correct the column mapping and re-read it without uploading again; the
-worker reads the same directory, so web and worker share the instance
-directory (as they share it for everything else Pillar keeps on disk). The
-run's progress is a small JSON file beside it: a progress page can read it
-while the import's own transaction is still open, which a database row
-written in that transaction could not show.
+An upload is kept in the file storage (app/files/storage.py) under
+``imports/<token>/`` so the administrator can correct the column mapping and
+re-read it without uploading again; the worker reads it from the same storage,
+which every web process and worker shares. The run's progress is a small JSON
+file beside it: a progress page can read it while the import's own transaction
+is still open, which a database row written in that transaction could not
+show. Uploads are removed after ``FILES_KEEP_DAYS`` days (app/files/cleanup.py).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-import os
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-
-from flask import current_app
 
 from app.domain.errors import ValidationFailed
 from app.extensions import db
+from app.files.storage import storage as file_storage
 from app.imports.apply import apply_reading, known_people
 from app.imports.headers import Field
 from app.imports.interpret import PlanReading, interpret
@@ -58,36 +56,43 @@ class RunStatus:
         return self.state in (DONE, FAILED)
 
 
-def _root() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "imports"
+IMPORTS_FOLDER = "imports"
 
 
-def _directory(token: str) -> Path | None:
-    if not _TOKEN_RE.fullmatch(token or ""):
-        return None
-    path = _root() / token
-    return path if path.is_dir() else None
+def _key(token: str, name: str) -> str:
+    return f"{IMPORTS_FOLDER}/{token}/{name}"
+
+
+def _known(token: str) -> bool:
+    return bool(_TOKEN_RE.fullmatch(token or "")) and file_storage().exists(_key(token, "upload.json"))
+
+
+def _save(key: str, text: str | bytes) -> None:
+    file_storage().save(key, io.BytesIO(text.encode() if isinstance(text, str) else text))
+
+
+def _load(key: str) -> bytes:
+    with file_storage().open(key) as stored:
+        return stored.read()
 
 
 def save_upload(data: bytes, filename: str, *, pasted: bool = False, sheet: str | None = None,
                 plan_title: str | None = None, user_id: int | None = None) -> Upload:
     upload = Upload(secrets.token_urlsafe(18), filename, pasted, sheet or None, plan_title or None, user_id)
-    directory = _root() / upload.token
-    directory.mkdir(parents=True, mode=0o700)
-    (directory / "upload").write_bytes(data)
-    (directory / "upload.json").write_text(json.dumps(asdict(upload)))
+    _save(_key(upload.token, "upload"), data)
+    # Written last: an upload is known once its description is there.
+    _save(_key(upload.token, "upload.json"), json.dumps(asdict(upload)))
     return upload
 
 
 def load_upload(token: str) -> Upload | None:
-    directory = _directory(token)
-    if directory is None:
+    if not _known(token):
         return None
-    return Upload(**json.loads((directory / "upload.json").read_text()))
+    return Upload(**json.loads(_load(_key(token, "upload.json"))))
 
 
 def read_table(upload: Upload) -> Table:
-    data = (_root() / upload.token / "upload").read_bytes()
+    data = _load(_key(upload.token, "upload"))
     if upload.pasted:
         return read_pasted(data.decode("utf-8"))
     return read_upload(data, upload.filename, upload.sheet)
@@ -98,17 +103,14 @@ def read(upload: Upload, overrides: dict[int, Field | None] | None = None) -> Pl
 
 
 def write_status(token: str, status: RunStatus) -> None:
-    path = _root() / token / "status.json"
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps(asdict(status)))
-    os.replace(partial, path)  # a reader never sees half a file
+    # The storage replaces the file whole: a reader never sees half of it.
+    _save(_key(token, "status.json"), json.dumps(asdict(status)))
 
 
 def read_status(token: str) -> RunStatus | None:
-    directory = _directory(token)
-    if directory is None or not (directory / "status.json").exists():
+    if not _known(token) or not file_storage().exists(_key(token, "status.json")):
         return None
-    return RunStatus(**json.loads((directory / "status.json").read_text()))
+    return RunStatus(**json.loads(_load(_key(token, "status.json"))))
 
 
 def encode_overrides(overrides: dict[int, Field | None]) -> dict[str, str]:

@@ -144,7 +144,8 @@ class Action(db.Model):
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("plan_id", "reference", name="uq_actions_plan_reference"),
-        Index("ix_actions_plan_due_date", "plan_id", "due_date"),
+        # The action list's order (due date, position, id) within a plan: API cursors read it in order.
+        Index("ix_actions_plan_due_order", "plan_id", "due_date", "position", "id"),
         Index("ix_actions_plan_state", "plan_id", "state"),
         Index("ix_actions_plan_rag", "plan_id", "rag"),
     )
