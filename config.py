@@ -113,6 +113,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", 250 * 1024 * 1024)),
         "EVIDENCE_ZIP_MAX_RATIO": int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", 100)),
         "EVIDENCE_MAX_IMAGE_PIXELS": int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", 50_000_000)),
+        # Faults: an outbox claim whose sender died expires after this, and the flush sends the task again.
+        "OUTBOX_CLAIM_LEASE_SECONDS": int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", 5 * 60)),
     }
     if overrides:
         config.update(overrides)
