@@ -115,6 +115,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "EVIDENCE_MAX_IMAGE_PIXELS": int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", 50_000_000)),
         # Faults: an outbox claim whose sender died expires after this, and the flush sends the task again.
         "OUTBOX_CLAIM_LEASE_SECONDS": int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", 5 * 60)),
+        # Redis redelivers a task no worker acknowledged after this; it must exceed every task's time limit
+        # (tests/workers/test_celery_settings.py checks), or a long task would run twice at once.
+        "CELERY_VISIBILITY_TIMEOUT": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)),
     }
     if overrides:
         config.update(overrides)

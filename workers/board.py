@@ -6,10 +6,12 @@ import logging
 
 from celery import shared_task
 
+from workers.limits import LONG
+
 log = logging.getLogger("pillar.workers.board")
 
 
-@shared_task(name="workers.board.run_export")
+@shared_task(name="workers.board.run_export", **LONG)
 def run_export(job_id: int) -> str | None:
     from app.board.services import run_export_job
 
