@@ -118,6 +118,11 @@ def load_config(overrides: dict | None = None) -> dict:
         # every web and worker machine mounts. Removed, with their records, after FILES_KEEP_DAYS days.
         "FILES_DIR": os.environ.get("FILES_DIR", str(instance_dir)),
         "FILES_KEEP_DAYS": int(os.environ.get("FILES_KEEP_DAYS", 7)),
+        # Faults: an outbox claim whose sender died expires after this, and the flush sends the task again.
+        "OUTBOX_CLAIM_LEASE_SECONDS": int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", 5 * 60)),
+        # Redis redelivers a task no worker acknowledged after this; it must exceed every task's time limit
+        # (tests/workers/test_celery_settings.py checks), or a long task would run twice at once.
+        "CELERY_VISIBILITY_TIMEOUT": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)),
     }
     if overrides:
         config.update(overrides)

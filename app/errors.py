@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 log = logging.getLogger("pillar.errors")
 
@@ -69,3 +70,39 @@ def register_error_handlers(app: Flask) -> None:
         reference = getattr(g, "request_id", None) or uuid.uuid4().hex[:16]
         log.exception("server error reference=%s path=%s", reference, request.path)
         return render_error(500, reference=reference)
+
+    @app.errorhandler(DBAPIError)
+    def database_unreachable(error: DBAPIError):
+        if not _is_disconnect(error):
+            raise error  # any other database error is a server error, handled as before
+        return database_unavailable(error)
+
+
+DATABASE_UNAVAILABLE = "Pillar cannot reach its database; try again in a minute."
+
+
+def _is_disconnect(error: DBAPIError) -> bool:
+    return isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated
+
+
+def database_unavailable(error: DBAPIError):
+    """503 while the database is away (restarting, failing over, unreachable).
+
+    Nothing on the page may touch the database again: the user is shown as
+    signed out for this one page, so the menu does not load them. The pool
+    checks each connection before use (``pool_pre_ping``), so the first request
+    after the database returns gets a fresh connection.
+    """
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass  # the connection is already gone; the session is discarded with the request
+    g._login_user = login_manager.anonymous_user()
+    # The API signs requests in before the request id is given, so the failure may come first.
+    reference = g.request_id = getattr(g, "request_id", None) or uuid.uuid4().hex[:16]
+    reason = str(getattr(error, "orig", None) or error).strip().split("\n", 1)[0]
+    log.error("database unavailable reference=%s path=%s: %s", reference, request.path, reason)
+    response = make_response(render_error(503, DATABASE_UNAVAILABLE, reference=reference))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Retry-After"] = "60"
+    return response

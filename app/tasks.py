@@ -27,12 +27,23 @@ def init_celery(app: Flask) -> Celery:
         task_eager_propagates=True,
         timezone=app.config["TIMEZONE"],
         enable_utc=True,
+        # A task is acknowledged when it finishes, not when it starts: a worker killed
+        # mid-task leaves it to be run again (tasks are idempotent), and a worker holds
+        # no more tasks than it is running.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # Defaults for tasks without limits of their own (workers/limits.py).
+        task_soft_time_limit=25 * 60,
         task_time_limit=30 * 60,
-        broker_transport_options=_transport_options(app.config["CELERY_BROKER_URL"]),
+        broker_transport_options=_transport_options(
+            app.config["CELERY_BROKER_URL"], app.config["CELERY_VISIBILITY_TIMEOUT"]
+        ),
         broker_connection_retry_on_startup=True,
+        # A task running when Redis restarts carries on and is acknowledged once the worker has
+        # reconnected (tests/faults/test_redis_restart.py); cancelling it would leave it for the
+        # visibility timeout instead.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
@@ -42,11 +53,11 @@ def init_celery(app: Flask) -> Celery:
     return celery_app
 
 
-def _transport_options(broker_url: str) -> dict:
+def _transport_options(broker_url: str, visibility_timeout: int) -> dict:
     # Redis redelivers an unacknowledged task after the visibility timeout: keep
     # it well above the longest task's time limit so nothing runs twice.
     if broker_url.startswith(("redis://", "rediss://")):
-        return {"visibility_timeout": 2 * 60 * 60}
+        return {"visibility_timeout": visibility_timeout}
     return {}
 
 
@@ -74,7 +85,9 @@ def send_now(app: Flask, task_name: str, *args, **kwargs) -> bool:
         celery_app.tasks[task_name].apply(args=args, kwargs=kwargs)
         return True
     try:
-        celery_app.send_task(task_name, args=args, kwargs=kwargs)
+        # The caller follows the work through its own records, not a result: waiting on
+        # the result store as well would hold the request while Redis is away.
+        celery_app.send_task(task_name, args=args, kwargs=kwargs, ignore_result=True)
     except Exception:  # the broker being down must never fail a user's request
         log.exception("could not enqueue %s: the broker is unavailable", task_name)
         return False

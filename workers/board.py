@@ -6,12 +6,13 @@ import logging
 
 from celery import shared_task
 
+from workers.limits import LONG
 from workers.retry import RETRY
 
 log = logging.getLogger("pillar.workers.board")
 
 
-@shared_task(name="workers.board.run_export")
+@shared_task(name="workers.board.run_export", **LONG)
 def run_export(job_id: int) -> str | None:
     from app.board.services import run_export_job
 
@@ -20,7 +21,7 @@ def run_export(job_id: int) -> str | None:
     return job.filename if job else None
 
 
-@shared_task(name="workers.board.remove_old_files", bind=True, **RETRY)
+@shared_task(name="workers.board.remove_old_files", bind=True, **RETRY, **LONG)
 def remove_old_files(self) -> dict[str, int]:
     """Worker-made exports (with their records) and import uploads older than FILES_KEEP_DAYS."""
     from dataclasses import asdict

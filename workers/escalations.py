@@ -7,12 +7,13 @@ from datetime import date
 
 from celery import shared_task
 
+from workers.limits import LONG
 from workers.retry import RETRY
 
 log = logging.getLogger("pillar.workers.escalations")
 
 
-@shared_task(name="workers.escalations.sweep", bind=True, **RETRY)
+@shared_task(name="workers.escalations.sweep", bind=True, **RETRY, **LONG)
 def sweep(self, today: str | None = None, plan_ids: list[int] | None = None) -> dict:
     """Sweep every plan, then send the digests. Skips each plan's bank holidays.
 

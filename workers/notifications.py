@@ -6,10 +6,11 @@ from datetime import date
 
 from celery import shared_task
 
+from workers.limits import LONG, SHORT
 from workers.retry import RETRY
 
 
-@shared_task(name="workers.notifications.send_digests", bind=True, **RETRY)
+@shared_task(name="workers.notifications.send_digests", bind=True, **RETRY, **LONG)
 def send_digests(self, today: str | None = None) -> dict:
     """Email each person one digest of the items not yet emailed."""
     from app import clock
@@ -18,7 +19,7 @@ def send_digests(self, today: str | None = None) -> dict:
     return send(date.fromisoformat(today) if today else clock.today())
 
 
-@shared_task(name="workers.notifications.send_update_reminders", bind=True, **RETRY)
+@shared_task(name="workers.notifications.send_update_reminders", bind=True, **RETRY, **SHORT)
 def send_update_reminders(self, plan_id: int, action_ids: list[int], period_end: str) -> int:
     """Email each lead of these actions one reminder listing the updates they owe."""
     from app.notifications.reminders import send_update_reminders as send

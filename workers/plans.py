@@ -6,12 +6,13 @@ import logging
 
 from celery import shared_task
 
+from workers.limits import LONG, SHORT
 from workers.retry import RETRY
 
 log = logging.getLogger("pillar.workers.plans")
 
 
-@shared_task(name="workers.plans.recalculate_all_statuses", bind=True, **RETRY)
+@shared_task(name="workers.plans.recalculate_all_statuses", bind=True, **RETRY, **LONG)
 def recalculate_all_statuses(self) -> dict:
     """Nightly: every plan's stored statuses, with grouped SQL."""
     from app import clock
@@ -23,7 +24,7 @@ def recalculate_all_statuses(self) -> dict:
     return result
 
 
-@shared_task(name="workers.plans.recalculate_for_actions", bind=True, **RETRY)
+@shared_task(name="workers.plans.recalculate_for_actions", bind=True, **RETRY, **SHORT)
 def recalculate_for_actions(self, action_ids: list[int]) -> dict:
     """After a change to these actions: their outcomes', pillars' and plans' statuses."""
     from app import clock

@@ -14,8 +14,10 @@ from app.models.timestamps import local_now
 class OutboxMessage(db.Model):
     """One task to send to the broker once the transaction that wrote it has committed.
 
-    ``sent_at`` is set when a sender claims the message; a failed send clears
-    it again, so the periodic flush retries until the broker takes it.
+    A sender first claims the message (``claimed_at``), then sends it and sets
+    ``sent_at``. A failed send clears the claim, so the periodic flush retries
+    until the broker takes it; a claim whose sender died before sending expires
+    after ``OUTBOX_CLAIM_LEASE_SECONDS`` and the flush sends the message again.
     """
 
     __tablename__ = "outbox_messages"
@@ -26,6 +28,7 @@ class OutboxMessage(db.Model):
     args: Mapped[list] = mapped_column(JSON, default=list)
     kwargs: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=local_now)
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -5,7 +5,7 @@ them in that order within each plan. It replaces ix_actions_plan_due_date,
 which is its prefix and served nothing the new one does not.
 
 Revision ID: 20261122_export_files
-Revises: 20261122_api
+Revises: 20261122_outbox_claims
 Create Date: 2026-11-22 06:35:03.325884
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20261122_export_files'
-down_revision = '20261122_api'
+down_revision = '20261122_outbox_claims'
 branch_labels = None
 depends_on = None
 

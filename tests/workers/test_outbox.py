@@ -154,3 +154,24 @@ def test_the_flush_command_says_in_one_line_when_tasks_are_still_pending(app, li
         result = app.test_cli_runner().invoke(args=["outbox", "flush"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "Sent 1 tasks; none pending."
+
+
+def test_a_claim_left_by_a_sender_that_stopped_before_sending_expires_and_the_next_flush_sends_the_task_once(
+    app, live_redis
+):
+    from app.outbox import _claim
+
+    url, connection = live_redis
+    with _broker(app, f"redis://127.0.0.1:{_closed_port()}/0"):
+        enqueue(app, TASK, [9])
+        db.session.commit()
+    assert [row.id for row in _claim(limit=10)] == [1]  # what a sender does first; this one then stops
+
+    with _broker(app, url):
+        assert flush_pending() == (0, 1)  # someone else's claim, still within its lease
+        app.config["OUTBOX_CLAIM_LEASE_SECONDS"] = 0  # the lease has run out
+        assert flush_pending() == (1, 0)
+        assert flush_pending() == (0, 0)
+    assert [entry["headers"]["argsrepr"] for entry in _queued(connection)] == ["[[9]]"]
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert (message.attempts, message.sent_at is not None) == (3, True)
