@@ -95,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_access_control(app: Flask) -> None:
     from app.models import User
-    from app.policy import Permission, allowed, deny, permission_for
+    from app.policy import Permission, allowed, deny, log_refusal, permission_for, security_log
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to see this page."
@@ -110,6 +110,10 @@ def _register_access_control(app: Flask) -> None:
         except (ValueError, TypeError):
             return None
         if user is None or str(user.session_version) != raw_version or not user.active:
+            # A session that has ended (signed out, deactivated, role or password changed) was presented.
+            reason = "account deactivated" if user is not None and not user.active else "session ended"
+            security_log.info("session refused", extra={"event": "session_refused", "outcome": "refused",
+                                                        "user_id": int(raw_id), "reason": reason})
             return None
         return user
 
@@ -124,6 +128,9 @@ def _register_access_control(app: Flask) -> None:
         if permission is Permission.PUBLIC:
             return None
         if not current_user.is_authenticated:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                # Reading a page before signing in is ordinary; trying to change something is not.
+                log_refusal("not signed in", status=302, outcome="sign_in_required")
             return redirect(url_for("auth.sign_in", next=request.full_path.rstrip("?")))
         if not allowed(current_user, permission):
             deny(f"role {current_user.role} lacks {permission}")

@@ -18,7 +18,7 @@ from app.api.tokens import user_for_calendar
 from app.domain.lifecycle import CLOSED_STATES
 from app.extensions import db
 from app.models import Action, BoardMeeting, Plan, action_leads
-from app.policy import Permission, allowed, requires
+from app.policy import Permission, allowed, log_refusal, requires
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -74,6 +74,7 @@ def _user_or_404(secret: str):
     user = user_for_calendar(secret)
     if user is None or not allowed(user, Permission.VIEW_PLAN):
         # The same answer for a wrong and a reset address: nothing to guess from.
+        log_refusal("unknown, reset or deactivated calendar address", status=404, outcome="unauthorised")
         abort(404)
     return user
 
