@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.board.exports import neutralise
 from app.extensions import db
 from app.models import Action, Escalation, Indicator, IndicatorValue, Outcome, Person, Pillar, Update, action_leads
+from app.policy import visible_escalations
 
 CHUNK = 500
 
@@ -29,7 +30,7 @@ def _rows(query) -> Iterator[tuple]:
         yield tuple(row)
 
 
-def _actions(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _actions(today: date, user) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "plan_id", "reference", "title", "pillar_number", "outcome_reference", "state", "proposed_rag",
                "effective_rag", "overdue", "start_date", "due_date", "original_due_date", "delivery_leads", "version"]
     leads: dict[int, list[str]] = {}
@@ -55,7 +56,7 @@ def _actions(today: date) -> tuple[list[str], Iterator[tuple]]:
     return columns, rows()
 
 
-def _updates(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _updates(today: date, user) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "action_id", "action_reference", "period", "proposed_rag", "effective_rag", "commentary",
                "outstanding_actions", "risks", "author_user_id", "created_at", "version"]
     query = (
@@ -67,19 +68,22 @@ def _updates(today: date) -> tuple[list[str], Iterator[tuple]]:
     return columns, _rows(query)
 
 
-def _escalations(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _escalations(today: date, user) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "action_id", "action_reference", "level", "trigger", "state", "raised_on", "cycle_due_date",
                "revised_due_date", "resolved_on", "resolution", "response"]
     query = (
         select(Escalation.id, Escalation.action_id, Action.reference, Escalation.level, Escalation.trigger,
                Escalation.state, Escalation.raised_on, Escalation.cycle_due_date, Escalation.revised_due_date,
                Escalation.resolved_on, Escalation.resolution, Escalation.response)
-        .join(Action, Action.id == Escalation.action_id).order_by(Escalation.id)
+        .join(Action, Action.id == Escalation.action_id)
+        # Only the escalations this user may see on their pages: a feed is no way round the rules.
+        .where(visible_escalations(user))
+        .order_by(Escalation.id)
     )
     return columns, _rows(query)
 
 
-def _indicator_values(today: date) -> tuple[list[str], Iterator[tuple]]:
+def _indicator_values(today: date, user) -> tuple[list[str], Iterator[tuple]]:
     columns = ["indicator_id", "plan_id", "code", "title", "unit", "polarity", "period", "value", "numerator",
                "denominator", "commentary"]
     query = (
@@ -92,7 +96,7 @@ def _indicator_values(today: date) -> tuple[list[str], Iterator[tuple]]:
     return columns, _rows(query)
 
 
-TABLES: dict[str, Callable[[date], tuple[list[str], Iterator[tuple]]]] = {
+TABLES: dict[str, Callable[[date, object], tuple[list[str], Iterator[tuple]]]] = {
     "actions": _actions,
     "updates": _updates,
     "escalations": _escalations,

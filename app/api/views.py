@@ -27,6 +27,7 @@ from app import clock
 from app.api import feeds, schemas
 from app.api.auth import authenticate, error, init_api_auth
 from app.api.registry import OPERATIONS, Param, openapi, operation
+from app.audit.exports import CountedRows, actor_of, record_export, recorded_stream
 from app.domain.errors import ValidationFailed
 from app.domain.lifecycle import ActionState
 from app.escalations import services as escalation_services
@@ -337,10 +338,17 @@ bp.before_app_request(authenticate)
 def feed(table: str, fmt: str):
     if table not in feeds.TABLES or fmt not in ("csv", "json"):
         return _not_found("feed")
-    columns, rows = feeds.TABLES[table](clock.today())
+    columns, all_rows = feeds.TABLES[table](clock.today(), current_user)
+    rows, actor = CountedRows(all_rows), actor_of(current_user)
+    chunks = feeds.json_chunks(columns, rows) if fmt == "json" else feeds.csv_chunks(columns, rows)
+    body = stream_with_context(recorded_stream(
+        chunks, rows,
+        lambda count, complete: record_export(actor, "feed", fmt=fmt, row_count=count, filters={"table": table},
+                                              complete=complete),
+    ))
     if fmt == "json":
-        return Response(stream_with_context(feeds.json_chunks(columns, rows)), mimetype="application/json")
-    return Response(stream_with_context(feeds.csv_chunks(columns, rows)), mimetype="text/csv",
+        return Response(body, mimetype="application/json")
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="pillar-{table}.csv"'})
 
 

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app import clock
+from app.audit.exports import CountedRows
 from app.board import exports, pack, sources
 from app.board.state import PlanState, build_state, iter_action_rows, snapshot_state
 from app.domain.errors import ValidationFailed
@@ -184,24 +185,39 @@ def log_info(request: ExportRequest) -> exports.LogInfo:
     )
 
 
-def write_export(request: ExportRequest, target, progress=None) -> None:
-    """Write any export to a file name or binary file object."""
+def write_export(request: ExportRequest, target, progress=None) -> int:
+    """Write any export to a file name or binary file object; return how many actions it holds."""
     if request.format == "xlsx":
-        exports.write_xlsx(log_rows(request), log_info(request), target, progress)
-    elif request.format == "csv":
+        return exports.write_xlsx(log_rows(request), log_info(request), target, progress)
+    if request.format == "csv":
+        rows = CountedRows(log_rows(request))
         if isinstance(target, str | Path):
             with open(target, "wb") as handle:
-                exports.write_csv(log_rows(request), handle)
+                exports.write_csv(rows, handle)
         else:
-            exports.write_csv(log_rows(request), target)
+            exports.write_csv(rows, target)
+        return rows.count
+    state = full_state(request)
+    if request.filters is not None and request.filters.active:
+        state.actions = list(exports.filter_rows(state.actions, request.filters))
+    if request.format == "pdf":
+        pack.write_pdf(state, target)
     else:
-        state = full_state(request)
-        if request.filters is not None and request.filters.active:
-            state.actions = list(exports.filter_rows(state.actions, request.filters))
-        if request.format == "pdf":
-            pack.write_pdf(state, target)
-        else:
-            pack.write_docx(state, target)
+        pack.write_docx(state, target)
+    return len(state.actions)
+
+
+def export_kind(fmt: str) -> str:
+    """What an export of this format is, as the audit trail names it."""
+    return "action_log" if fmt in ("xlsx", "csv") else "board_pack"
+
+
+def export_filters(request: ExportRequest) -> dict:
+    """An export's choices as the audit trail keeps them: the snapshot and the action filters."""
+    chosen = dict(request.filters.as_args()) if request.filters else {}
+    if request.snapshot is not None:
+        chosen["snapshot"] = request.snapshot.id
+    return chosen
 
 
 def exports_dir() -> Path:
@@ -244,7 +260,7 @@ def run_export_job(job_id: int) -> ExportJob | None:
     final = exports_dir() / name
     partial = final.with_suffix(final.suffix + ".part")
     try:
-        write_export(request, str(partial), progress)
+        row_count = write_export(request, str(partial), progress)
         os.replace(partial, final)
     except Exception as error:
         db.session.rollback()
@@ -255,6 +271,7 @@ def run_export_job(job_id: int) -> ExportJob | None:
         raise
     job.status = "done"
     job.progress = 100
+    job.row_count = row_count
     job.filename = name
     job.finished_at = clock.now().replace(tzinfo=None)
     db.session.commit()
