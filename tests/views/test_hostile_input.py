@@ -1,0 +1,98 @@
+"""What the form fuzzing found, each pinned by a plain test: every one of these was a server error."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.roles import Role
+from app.extensions import db
+from app.models import ApiToken, BoardMeeting, Comment
+from tests import factories, updates_world
+from tests.conftest import csrf_from
+
+
+def _token(client, page: str = "/accessibility") -> str:
+    return csrf_from(client.get(page).get_data(as_text=True))
+
+
+def test_a_file_sent_in_place_of_a_text_field_is_read_as_no_text_and_the_form_says_so(client, auth, app):
+    world = updates_world.build()
+    auth.sign_in(world.director.email)
+    response = client.post(f"/actions/{world.action_id}/comment", data={
+        "body": (io.BytesIO(b"not a comment"), "comment.txt"), "csrf_token": _token(client)})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.get_data(as_text=True)
+    assert "Enter your comment" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 0
+
+
+def test_text_sent_in_place_of_a_file_is_no_file(client, auth, app, tmp_path):
+    app.config["EVIDENCE_DIR"] = str(tmp_path / "evidence")
+    world = updates_world.build()
+    auth.sign_in(world.lead.email)
+    response = client.post(f"/actions/{world.action_id}/evidence", data={
+        "file": "evidence.pdf", "csrf_token": _token(client)})
+    assert response.status_code == 400
+    assert "Select a file" in response.get_data(as_text=True)
+
+
+def test_a_json_body_posted_to_a_form_fills_nothing_and_is_refused_beside_the_field(client, auth):
+    auth.sign_in(factories.user(Role.VIEWER).email)
+    response = client.post("/profile/tokens", json={"name": {"nested": [1, None]}},
+                           headers={"X-CSRFToken": _token(client)})
+    assert response.status_code in (400, 422)
+    assert "Enter a name for the token" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ApiToken)) == 0
+
+
+@pytest.mark.parametrize("boxes", [[], ["1"], ["1", "12"], ["1", "12", "2026", "9"]])
+def test_a_date_sent_with_other_than_three_boxes_is_refused_beside_the_field(client, auth, boxes):
+    plan = factories.plan()
+    db.session.commit()
+    auth.sign_in(factories.user(Role.BOARD_SECRETARY).email)
+    data = {"title": "Board", "csrf_token": _token(client)}
+    if boxes:
+        data["meeting_date"] = boxes
+    response = client.post(f"/plans/{plan.id}/board/meetings", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page and 'id="meeting_date-error"' in page
+    assert page.count('name="meeting_date"') == 3
+    assert db.session.scalar(select(func.count()).select_from(BoardMeeting)) == 0
+
+
+def test_an_impossible_date_is_refused_beside_the_field(client, auth):
+    plan = factories.plan()
+    db.session.commit()
+    auth.sign_in(factories.user(Role.BOARD_SECRETARY).email)
+    response = client.post(f"/plans/{plan.id}/board/meetings", data={
+        "meeting_date": ["31", "2", "2026"], "title": "Board", "csrf_token": _token(client)})
+    assert response.status_code == 400
+    assert "must be a real date" in response.get_data(as_text=True)
+
+
+def test_every_form_in_the_application_reads_text_fields_as_text_only():
+    from flask_wtf import FlaskForm
+
+    import app.admin.forms  # noqa: F401
+    import app.api.profile  # noqa: F401
+    import app.auth.forms  # noqa: F401
+    import app.board.forms  # noqa: F401
+    import app.escalations.forms  # noqa: F401
+    import app.imports.forms  # noqa: F401
+    import app.indicators.forms  # noqa: F401
+    import app.profile.forms  # noqa: F401
+    import app.updates.forms  # noqa: F401
+    from app.forms import Form
+
+    def every(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from every(sub)
+
+    ours = [cls for cls in every(FlaskForm) if cls.__module__.startswith("app.")]
+    assert len(ours) > 15
+    assert [cls.__qualname__ for cls in ours if not issubclass(cls, Form)] == []
