@@ -9,13 +9,32 @@ from sqlalchemy import func, select
 
 from app.domain.roles import Role
 from app.extensions import db
-from app.models import ApiToken, BoardMeeting, Comment
+from app.models import ApiToken, BoardMeeting, Comment, User
 from tests import factories, updates_world
 from tests.conftest import csrf_from
 
 
 def _token(client, page: str = "/accessibility") -> str:
     return csrf_from(client.get(page).get_data(as_text=True))
+
+
+@pytest.mark.parametrize("length", [73, 100, 500])
+def test_a_passphrase_longer_than_72_characters_is_accepted_for_a_new_user(client, auth, length):
+    admin = factories.user(Role.ADMINISTRATOR)
+    auth.sign_in(admin.email)
+    passphrase = ("correct horse battery staple orchard lantern " * 20)[:length]
+    response = client.post("/admin/users", data={
+        "name": "Long Pass", "email": "long@example.org", "role": "viewer", "password": passphrase,
+        "csrf_token": _token(client, "/admin/users")})
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.id).where(User.email == "long@example.org")) is not None
+
+
+def test_a_common_password_padded_past_72_characters_is_still_judged(client, auth):
+    from app.auth.passwords import password_problem
+
+    assert password_problem("password" * 10) is not None
+    assert password_problem("lantern orchard pebble violin " * 4) is None
 
 
 def test_a_file_sent_in_place_of_a_text_field_is_read_as_no_text_and_the_form_says_so(client, auth, app):
