@@ -21,6 +21,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=None,
     )
     app.config.update(load_config(overrides))
+    from app.ids import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # WeasyPrint logs every page it lays out; its warnings are what matter.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)

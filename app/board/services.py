@@ -18,6 +18,7 @@ from app.board import exports, pack, sources
 from app.board.state import PlanState, build_state, iter_action_rows, snapshot_state
 from app.domain.errors import ValidationFailed
 from app.extensions import db
+from app.ids import parse_id
 from app.models import Action, BoardMeeting, ExportJob, Plan, Snapshot, User
 from app.plans.queries import ActionFilters
 
@@ -130,10 +131,10 @@ def parse_request(plan: Plan, fmt: str, snapshot_id: str | int | None, args=None
         problems["format"] = f"'{fmt}' is not an export format; use one of {', '.join(FORMATS)}"
     snapshot = None
     if snapshot_id not in (None, ""):
-        if not str(snapshot_id).isdigit():
+        if (number := parse_id(snapshot_id)) is None:
             problems["snapshot"] = f"'{snapshot_id}' is not a snapshot number"
         else:
-            snapshot = db.session.get(Snapshot, int(snapshot_id))
+            snapshot = db.session.get(Snapshot, number)
             if snapshot is None or snapshot.plan_id != plan.id:
                 problems["snapshot"] = f"Plan {plan.id} has no snapshot {snapshot_id}"
     filters = ActionFilters.from_args(args or {})

@@ -31,6 +31,7 @@ from app.board.forms import BoardMeetingForm
 from app.board.state import snapshot_state
 from app.domain.errors import ValidationFailed
 from app.extensions import db
+from app.ids import parse_id
 from app.models import BoardMeeting, ExportJob, Plan, Snapshot
 from app.policy import Permission, deny, may_see_export, requires
 from app.tasks import enqueue
@@ -167,8 +168,8 @@ def _comparison(plan: Plan):
     problems = {}
     chosen = {}
     for name in ("from", "to"):
-        raw = (request.args.get(name) or "").strip()
-        found = db.session.get(Snapshot, int(raw)) if raw.isdigit() else None
+        number = parse_id(request.args.get(name))
+        found = db.session.get(Snapshot, number) if number is not None else None
         if found is None or found.plan_id != plan.id:
             problems[name] = f"Choose the snapshot to compare {name}"
         chosen[name] = found
@@ -205,7 +206,7 @@ def compare_snapshots_csv(plan_id: int):
     for cells in comparison_csv_rows(comparison):
         writer.writerow([exports.neutralise(cell) for cell in cells])
     record_export(current_user, "snapshot_comparison", fmt="csv", row_count=len(comparison.changes), plan_id=plan.id,
-                  filters={"from": int(request.args["from"]), "to": int(request.args["to"])})
+                  filters={"from": parse_id(request.args["from"]), "to": parse_id(request.args["to"])})
     db.session.commit()
     name = f"plan-{plan.id}-changes-{comparison.earlier.as_at}-to-{comparison.later.as_at}.csv"
     return Response(

@@ -115,3 +115,39 @@ def test_every_form_in_the_application_reads_text_fields_as_text_only():
     ours = [cls for cls in every(FlaskForm) if cls.__module__.startswith("app.")]
     assert len(ours) > 15
     assert [cls.__qualname__ for cls in ours if not issubclass(cls, Form)] == []
+
+
+@pytest.mark.parametrize("path", [
+    "/plans/99999999999999999999", "/actions/2147483648", "/actions/99999999999999999999/update",
+    "/evidence/99999999999999999999/download", "/indicators/99999999999999999999",
+    "/plans/1/pillars/99999999999999999999", "/admin/users/99999999999999999999/role",
+])
+def test_an_id_bigger_than_the_database_holds_is_not_found(client, auth, path):
+    auth.sign_in(factories.user(Role.ADMINISTRATOR).email)
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("query", [
+    "?pillar=%C2%B2", "?lead=99999999999999999999", "?pillar=2147483648",
+])
+def test_a_filter_that_is_not_a_number_the_database_holds_is_a_problem_on_the_page(client, auth, query):
+    plan = factories.plan()
+    db.session.commit()
+    auth.sign_in(factories.user(Role.VIEWER).email)
+    assert client.get(f"/plans/{plan.id}/actions{query}").status_code == 400
+    export = client.get(f"/plans/{plan.id}/export.csv{query}")
+    assert export.status_code == 400
+
+
+@pytest.mark.parametrize("snapshot", ["%C2%B2", "99999999999999999999"])
+def test_a_snapshot_that_is_not_a_number_is_refused_by_the_exports_and_the_comparison(client, auth, snapshot):
+    plan = factories.plan()
+    db.session.commit()
+    auth.sign_in(factories.user(Role.VIEWER).email)
+    assert client.get(f"/plans/{plan.id}/snapshots/compare?from={snapshot}&to={snapshot}").status_code == 400
+    assert client.get(f"/plans/{plan.id}/snapshots/compare.csv?from={snapshot}&to={snapshot}").status_code == 400
+    assert client.get(f"/plans/{plan.id}/export.xlsx?snapshot={snapshot}").status_code == 404
+    queued = client.post(f"/plans/{plan.id}/exports",
+                         data={"format": "csv", "snapshot": snapshot.replace("%C2%B2", "²"),
+                               "csrf_token": _token(client)})
+    assert queued.status_code == 400
