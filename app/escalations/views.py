@@ -108,9 +108,10 @@ def decide(escalation_id: int, decision: str):
         for field, problem in failure.problems.items():
             target = getattr(form, field, None)
             if target is None or not hasattr(target, "errors"):
-                flash(problem, "error")
-                continue
-            target.errors = [problem]
+                # A problem with the escalation itself (already resolved...): by the button, so the
+                # error summary shows it like any other.
+                target = form.submit
+            target.errors = [*target.errors, problem]
         escalation = _visible_escalation(escalation_id)
         return _page(escalation, {decision: form}, 400)
     action_id = escalation.action_id

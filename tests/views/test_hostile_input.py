@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -151,3 +152,35 @@ def test_a_snapshot_that_is_not_a_number_is_refused_by_the_exports_and_the_compa
                          data={"format": "csv", "snapshot": snapshot.replace("%C2%B2", "²"),
                                "csrf_token": _token(client)})
     assert queued.status_code == 400
+
+
+def test_a_column_mapping_not_on_the_list_is_shown_as_a_problem_and_imports_nothing(client, auth):
+    from app.imports.jobs import save_upload
+    from app.models import Plan
+
+    auth.sign_in(factories.user(Role.ADMINISTRATOR).email)
+    token = save_upload(b"Reference,Action\n1.1.1,Audit the files\n", "plan.csv").token
+    response = client.post(f"/admin/import/{token}", data={
+        "column_0": "reference", "column_1": "not a field", "column_²": "title",
+        "csrf_token": _token(client)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page and "Choose what column 2 holds from the list" in page
+    assert db.session.scalar(select(func.count()).select_from(Plan)) == 0
+
+
+def test_a_decision_on_an_escalation_already_resolved_is_explained_in_the_error_summary(client, auth):
+    from app.models import Escalation
+
+    world = updates_world.build()
+    escalation = Escalation(plan_id=world.plan_id, action_id=world.action_id, level=2, trigger="overdue",
+                            cycle_due_date=date(2026, 11, 2), raised_on=date(2026, 11, 9), state="resolved",
+                            resolved_on=date(2026, 11, 20), resolution="by_director")
+    db.session.add(escalation)
+    db.session.commit()
+    auth.sign_in(world.director.email)
+    response = client.post(f"/escalations/{escalation.id}/resolve", data={
+        "resolve-note": "Again", "csrf_token": _token(client)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "govuk-error-summary" in page and "This escalation is already resolved" in page
