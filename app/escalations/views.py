@@ -110,8 +110,9 @@ def decide(escalation_id: int, decision: str):
             if target is None or not hasattr(target, "errors"):
                 # A problem with the escalation itself (already resolved...): by the button, so the
                 # error summary shows it like any other.
-                target = form.submit
-            target.errors = [*target.errors, problem]
+                form.submit.errors = [*form.submit.errors, problem]
+                continue
+            target.errors = [problem]
         escalation = _visible_escalation(escalation_id)
         return _page(escalation, {decision: form}, 400)
     action_id = escalation.action_id
