@@ -32,14 +32,20 @@ def record_export(
     filters: Mapping[str, Any] | None = None,
     plan_id: int | None = None,
     complete: bool = True,
+    via: str | None = None,
 ):
-    """Write the audit event and the security log line for one export; the caller commits."""
+    """Write the audit event and the security log line for one export; the caller commits.
+
+    ``via`` names where an export with no signed-in actor came from, such as the command line.
+    """
     details: dict[str, Any] = {
         "export": what, "format": fmt, "filters": {k: v for k, v in (filters or {}).items() if v not in (None, "")},
         "rows": row_count,
     }
     if not complete:
         details["complete"] = False
+    if via:
+        details["via"] = via
     event = audit.record(
         actor, "export", plan_id, "exported", field="rows", after=row_count,
         note=json.dumps(details, sort_keys=True, ensure_ascii=False),

@@ -240,3 +240,14 @@ def test_a_streamed_export_stopped_part_way_is_recorded_as_incomplete(client, au
     details = _details(event)
     assert details["complete"] is False
     assert details["rows"] < 253
+
+
+def test_an_export_from_the_command_line_is_recorded_as_such(app, export_world, tmp_path):
+    out = tmp_path / "log.csv"
+    result = app.test_cli_runner().invoke(args=["plan", "export", str(export_world["plan"]), "--format", "csv",
+                                                "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [event] = _exports()
+    details = _details(event)
+    assert event.actor_user_id is None and event.entity_id == export_world["plan"]
+    assert (details["via"], details["rows"], details["filters"]["file"]) == ("command line", 3, str(out))
