@@ -227,11 +227,12 @@ def export(plan_id: int, fmt: str):
             abort(404)
         return Response("; ".join(failure.problems.values()) + "\n", status=400, mimetype="text/plain")
     headers = {"Content-Disposition": f'attachment; filename="{export_request.filename()}"'}
+    # Plain values only: a streamed export is recorded after this request's session has closed.
     what, chosen, actor = services.export_kind(fmt), services.export_filters(export_request), actor_of(current_user)
+    plan_id = plan.id
 
     def record(row_count: int, complete: bool = True) -> None:
-        record_export(actor, what, fmt=fmt, row_count=row_count, filters=chosen, plan_id=plan.id,
-                      complete=complete)
+        record_export(actor, what, fmt=fmt, row_count=row_count, filters=chosen, plan_id=plan_id, complete=complete)
 
     if fmt == "csv":
         # Streamed a batch at a time: memory stays flat however big the plan.
