@@ -21,6 +21,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=None,
     )
     app.config.update(load_config(overrides))
+    from app.ids import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # WeasyPrint logs every page it lays out; its warnings are what matter.
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -95,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_access_control(app: Flask) -> None:
     from app.models import User
-    from app.policy import Permission, allowed, deny, permission_for
+    from app.policy import Permission, allowed, deny, log_refusal, permission_for, security_log
     from app.security import redirect_to_sign_in
 
     login_manager.login_view = "auth.sign_in"
@@ -111,6 +114,10 @@ def _register_access_control(app: Flask) -> None:
         except (ValueError, TypeError):
             return None
         if user is None or str(user.session_version) != raw_version or not user.active:
+            # A session that has ended (signed out, deactivated, role or password changed) was presented.
+            reason = "account deactivated" if user is not None and not user.active else "session ended"
+            security_log.info("session refused", extra={"event": "session_refused", "outcome": "refused",
+                                                        "user_id": int(raw_id), "reason": reason})
             return None
         return user
 
@@ -125,6 +132,9 @@ def _register_access_control(app: Flask) -> None:
         if permission is Permission.PUBLIC:
             return None
         if not current_user.is_authenticated:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                # Reading a page before signing in is ordinary; trying to change something is not.
+                log_refusal("not signed in", status=302, outcome="sign_in_required")
             return redirect_to_sign_in()
         if not allowed(current_user, permission):
             deny(f"role {current_user.role} lacks {permission}")

@@ -12,8 +12,7 @@ import logging
 from collections.abc import Callable
 from enum import StrEnum
 
-from flask import abort, request
-from flask_login import current_user
+from flask import abort, g, has_request_context, request
 
 from app.domain.roles import Role
 
@@ -130,6 +129,29 @@ def may_see_escalation(user, escalation) -> bool:
         return True
     person_id = _person_id(user)
     return person_id is not None and any(lead.id == person_id for lead in escalation.action.delivery_leads)
+
+
+def visible_escalations(user):
+    """``may_see_escalation`` as a WHERE clause on Escalation, so lists and exports filter in the database."""
+    from sqlalchemy import false, or_, select, true
+
+    from app.models import Action, Escalation, action_leads, pillar_leads
+
+    if allowed(user, Permission.LIST_ESCALATIONS) or _is_admin(user):
+        return true()
+    person_id = _person_id(user)
+    if not _signed_in(user) or person_id is None:
+        return false()
+    leads = Escalation.action_id.in_(select(action_leads.c.action_id).where(action_leads.c.person_id == person_id))
+    if not allowed(user, Permission.ESCALATION_INBOX):
+        return leads
+    directs = Escalation.action_id.in_(
+        select(Action.id).join(pillar_leads, pillar_leads.c.pillar_id == Action.pillar_id)
+        .where(pillar_leads.c.person_id == person_id)
+    )
+    return or_(leads, directs)
+
+
 def may_see_export(user, job) -> bool:
     """An export job's file is for the person who asked for it, and administrators."""
     if user is None or not user.is_authenticated:
@@ -155,16 +177,30 @@ def permission_for(view: Callable | None) -> Permission | None:
     return getattr(view, "required_permission", None)
 
 
-def deny(reason: str, status: int = 403):
-    """Refuse the request, and say so in the security log."""
+def log_refusal(reason: str, *, status: int, outcome: str = "denied", user_id: int | None = None) -> None:
+    """One line in the security log for every refusal, whatever answers it (a page, JSON, a redirect).
+
+    ``outcome`` says how: "denied" (a signed-in user or a token may not), "sign_in_required" (a change
+    tried without signing in), "unauthorised" (no valid token or calendar address).
+    """
+    if user_id is None and has_request_context():
+        # The user already loaded for this request, never a fresh load: loading may itself log.
+        user_id = getattr(g.get("_login_user"), "id", None)
     security_log.warning(
         "denied",
         extra={
             "event": "access_denied",
-            "path": request.path,
-            "method": request.method,
-            "user_id": getattr(current_user, "id", None),
+            "outcome": outcome,
+            "status": status,
+            "path": request.path if has_request_context() else None,
+            "method": request.method if has_request_context() else None,
+            "user_id": user_id,
             "reason": reason,
         },
     )
+
+
+def deny(reason: str, status: int = 403):
+    """Refuse the request, and say so in the security log."""
+    log_refusal(reason, status=status)
     abort(status)

@@ -41,8 +41,12 @@ class _RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context():
             record.request_id = getattr(g, "request_id", None)
-            user = current_user._get_current_object()
-            record.actor = user.get_id().split(":")[0] if user is not None and user.is_authenticated else None
+            # The user this request has already loaded: asking current_user could load one, and a
+            # load that refuses an ended session logs, which would come back here.
+            user = g.get("_login_user")
+            if getattr(record, "actor", None) is None:
+                # A line may name its actor itself: a calendar program signs in by its address alone.
+                record.actor = user.get_id().split(":")[0] if user is not None and user.is_authenticated else None
         else:  # a task or a command: whatever the caller passed
             record.request_id = getattr(record, "request_id", None)
             record.actor = getattr(record, "actor", None)

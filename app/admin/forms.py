@@ -1,13 +1,13 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.domain.roles import Role
+from app.forms import Form
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     name = StringField("Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter the person's name")])
     email = StringField(
         "Email address", widget=GovTextInput(), validators=[InputRequired(message="Enter an email address")]
@@ -27,7 +27,7 @@ class NewUserForm(FlaskForm):
     submit = SubmitField("Create user", widget=GovSubmitInput())
 
 
-class ChangeRoleForm(FlaskForm):
+class ChangeRoleForm(Form):
     role = SelectField(
         "Role",
         widget=GovSelect(),
@@ -37,5 +37,5 @@ class ChangeRoleForm(FlaskForm):
     submit = SubmitField("Change role", widget=GovSubmitInput())
 
 
-class DeactivateUserForm(FlaskForm):
+class DeactivateUserForm(Form):
     """No fields: the CSRF token alone, so a deactivation cannot be forged from another site."""

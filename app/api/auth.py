@@ -19,7 +19,7 @@ from limits.strategies import MovingWindowRateLimiter
 from app import clock
 from app.api.tokens import token_for
 from app.extensions import db
-from app.policy import Permission, permission_for
+from app.policy import Permission, log_refusal, permission_for
 
 
 def init_api_auth(app: Flask) -> None:
@@ -44,6 +44,7 @@ def authenticate():
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     token = token_for(secret.strip()) if scheme.lower() == "bearer" else None
     if token is None:
+        log_refusal("no valid token", status=401, outcome="unauthorised")
         return error(401, "unauthorised", "Send a valid token: Authorization: Bearer <token>",
                      headers={"WWW-Authenticate": 'Bearer realm="pillar"'})
     limiter: MovingWindowRateLimiter = current_app.extensions["api_throttle"]

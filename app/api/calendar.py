@@ -15,10 +15,11 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.api.tokens import user_for_calendar
+from app.audit.exports import record_export
 from app.domain.lifecycle import CLOSED_STATES
 from app.extensions import db
 from app.models import Action, BoardMeeting, Plan, action_leads
-from app.policy import Permission, allowed, requires
+from app.policy import Permission, allowed, log_refusal, requires
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -74,6 +75,7 @@ def _user_or_404(secret: str):
     user = user_for_calendar(secret)
     if user is None or not allowed(user, Permission.VIEW_PLAN):
         # The same answer for a wrong and a reset address: nothing to guess from.
+        log_refusal("unknown, reset or deactivated calendar address", status=404, outcome="unauthorised")
         abort(404)
     return user
 
@@ -101,12 +103,23 @@ def person(secret: str):
             Action.id.in_(select(action_leads.c.action_id).where(action_leads.c.person_id == user.person.id))
         )))
     plan_ids = {action.plan_id for action in actions} or set(db.session.scalars(select(Plan.id)))
-    return _ics(build(f"Pillar: {user.name}", actions, _meetings(plan_ids)), "pillar-mine.ics")
+    meetings = _meetings(plan_ids)
+    return _recorded(user, "mine", build(f"Pillar: {user.name}", actions, meetings), len(actions) + len(meetings),
+                     "pillar-mine.ics")
 
 
 @bp.route("/plan/<secret>.ics")
 @requires(Permission.PUBLIC)
 def plan(secret: str):
-    _user_or_404(secret)
+    user = _user_or_404(secret)
     actions = list(db.session.scalars(_open_actions_query()))
-    return _ics(build("Pillar: improvement plan", actions, _meetings(None)), "pillar-plan.ics")
+    meetings = _meetings(None)
+    return _recorded(user, "plan", build("Pillar: improvement plan", actions, meetings), len(actions) + len(meetings),
+                     "pillar-plan.ics")
+
+
+def _recorded(user, calendar: str, body: bytes, events: int, filename: str) -> Response:
+    # A calendar lists actions, so each fetch is an export like any other, by the address's owner.
+    record_export(user, "calendar", fmt="ics", row_count=events, filters={"calendar": calendar})
+    db.session.commit()
+    return _ics(body, filename)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.board.exports import neutralise
 from app.extensions import db
 from app.models import Action, Escalation, Indicator, IndicatorValue, Outcome, Person, Pillar, Update, action_leads
+from app.policy import visible_escalations
 
 CHUNK = 500
 
@@ -40,7 +41,7 @@ def _rows(query, batch_size: int) -> Iterator[tuple]:
         yield from batch
 
 
-def _actions(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
+def _actions(today: date, user, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "plan_id", "reference", "title", "pillar_number", "outcome_reference", "state", "proposed_rag",
                "effective_rag", "overdue", "start_date", "due_date", "original_due_date", "delivery_leads", "version"]
     query = (
@@ -68,7 +69,7 @@ def _actions(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[
     return columns, rows()
 
 
-def _updates(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
+def _updates(today: date, user, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "action_id", "action_reference", "period", "proposed_rag", "effective_rag", "commentary",
                "outstanding_actions", "risks", "author_user_id", "created_at", "version"]
     query = (
@@ -80,19 +81,22 @@ def _updates(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[
     return columns, _rows(query, batch_size)
 
 
-def _escalations(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
+def _escalations(today: date, user, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["id", "action_id", "action_reference", "level", "trigger", "state", "raised_on", "cycle_due_date",
                "revised_due_date", "resolved_on", "resolution", "response"]
     query = (
         select(Escalation.id, Escalation.action_id, Action.reference, Escalation.level, Escalation.trigger,
                Escalation.state, Escalation.raised_on, Escalation.cycle_due_date, Escalation.revised_due_date,
                Escalation.resolved_on, Escalation.resolution, Escalation.response)
-        .join(Action, Action.id == Escalation.action_id).order_by(Escalation.id)
+        .join(Action, Action.id == Escalation.action_id)
+        # Only the escalations this user may see on their pages: a feed is no way round the rules.
+        .where(visible_escalations(user))
+        .order_by(Escalation.id)
     )
     return columns, _rows(query, batch_size)
 
 
-def _indicator_values(today: date, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
+def _indicator_values(today: date, user, batch_size: int = CHUNK) -> tuple[list[str], Iterator[tuple]]:
     columns = ["indicator_id", "plan_id", "code", "title", "unit", "polarity", "period", "value", "numerator",
                "denominator", "commentary"]
     query = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length
@@ -12,13 +11,14 @@ from wtforms.validators import InputRequired, Length
 from app.api import tokens
 from app.domain.errors import ValidationFailed
 from app.extensions import db
+from app.forms import Form
 from app.models import ApiToken
 from app.policy import Permission, deny, requires
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(Form):
     name = StringField(
         "Token name", widget=GovTextInput(),
         description="Say what will use it, such as ‘Power BI performance report’.",
@@ -28,7 +28,7 @@ class NewTokenForm(FlaskForm):
     submit = SubmitField("Create token", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button with a CSRF token: revoke, reset."""
 
 

@@ -28,6 +28,7 @@ from app import clock
 from app.api import feeds, schemas
 from app.api.auth import authenticate, error, init_api_auth
 from app.api.registry import OPERATIONS, Param, openapi, operation
+from app.audit.exports import CountedRows, actor_of, record_export, recorded_stream
 from app.domain.errors import ValidationFailed
 from app.domain.lifecycle import ActionState
 from app.escalations import services as escalation_services
@@ -39,7 +40,7 @@ from app.indicators.queries import plan_indicators
 from app.models import Action, Evidence, Outcome, Pillar, Plan, Update
 from app.plans.queries import ActionFilters, filtered_actions, plan_people, plan_requirements
 from app.plans.status import request_recalculation
-from app.policy import Permission, may_act_on_escalation, may_see_escalation, requires
+from app.policy import Permission, log_refusal, may_act_on_escalation, may_see_escalation, requires
 from app.updates import services as update_services
 from app.updates.errors import EditConflict, NotPermitted
 
@@ -67,10 +68,16 @@ def _invalid(failure: ValidationFailed):
     return error(422, "validation_failed", "The request was not valid: see fields", dict(failure.problems))
 
 
+def forbidden(reason: str):
+    """The API's refusal: 403 in JSON, logged as the pages' refusals are."""
+    log_refusal(reason, status=403)
+    return error(403, "forbidden", reason)
+
+
 @bp.errorhandler(NotPermitted)
 def _not_permitted(refusal: NotPermitted):
     db.session.rollback()
-    return error(403, "forbidden", str(refusal))
+    return forbidden(str(refusal))
 
 
 @bp.errorhandler(EditConflict)
@@ -362,10 +369,17 @@ bp.before_app_request(authenticate)
 def feed(table: str, fmt: str):
     if table not in feeds.TABLES or fmt not in ("csv", "json"):
         return _not_found("feed")
-    columns, rows = feeds.TABLES[table](clock.today())
+    columns, all_rows = feeds.TABLES[table](clock.today(), current_user)
+    rows, actor = CountedRows(all_rows), actor_of(current_user)
+    chunks = feeds.json_chunks(columns, rows) if fmt == "json" else feeds.csv_chunks(columns, rows)
+    body = stream_with_context(recorded_stream(
+        chunks, rows,
+        lambda count, complete: record_export(actor, "feed", fmt=fmt, row_count=count, filters={"table": table},
+                                              complete=complete),
+    ))
     if fmt == "json":
-        return Response(stream_with_context(feeds.json_chunks(columns, rows)), mimetype="application/json")
-    return Response(stream_with_context(feeds.csv_chunks(columns, rows)), mimetype="text/csv",
+        return Response(body, mimetype="application/json")
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="pillar-{table}.csv"'})
 
 
@@ -433,10 +447,11 @@ DECISIONS = ["acknowledge", "respond", "revise", "refer", "resolve"]
            statuses={409: "Someone else changed the escalation first", 422: "The decision is not valid now"})
 def decide_escalation(escalation_id: int, decision: str):
     found = escalation_query(escalation_id) if escalation_id <= MAX_ID else None
-    if found is None or decision not in DECISIONS or not may_see_escalation(current_user, found):
+    if found is None or decision not in DECISIONS:
         return _not_found("escalation")
+    # Refused alike whether or not the user may see it, as the escalation's page refuses them.
     if not may_act_on_escalation(current_user, found):
-        return error(403, "forbidden", "Only the pillar's accountable director decides on this escalation")
+        return forbidden("Only the pillar's accountable director decides on this escalation")
     payload = request.get_json(silent=True)
     try:
         data = schemas.DecisionIn.model_validate(payload if isinstance(payload, dict) else {})

@@ -42,7 +42,8 @@ def password_problem(password: str) -> str | None:
     """
     if len(password) < MINIMUM_LENGTH:
         return f"Password must be at least {MINIMUM_LENGTH} characters long"
-    if zxcvbn(password[:100])["score"] < 2:
+    # zxcvbn refuses more than 72 characters; a passphrase that long is judged by its start.
+    if zxcvbn(password[:72])["score"] < 2:
         return "Password is too common or too easy to guess: try three or four random words"
     return None
 

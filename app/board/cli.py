@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from app.audit.exports import record_export
 from app.board import services
 from app.domain.errors import ValidationFailed
 from app.extensions import db
@@ -30,8 +31,12 @@ def export_command(plan_id: int, fmt: str, out: Path, snapshot_id: int | None) -
         raise click.ClickException("; ".join(failure.problems.values())) from None
     partial = out.with_name(out.name + ".part")
     try:
-        services.write_export(request, str(partial))
+        row_count = services.write_export(request, str(partial))
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
+    # A file taken off the server is an export like any other, by whoever ran the command.
+    record_export(None, services.export_kind(fmt), fmt=fmt, row_count=row_count,
+                  filters={**services.export_filters(request), "file": str(out)}, plan_id=plan.id, via="command line")
+    db.session.commit()
     click.echo(f"Wrote {out} ({request.filename()}).")

@@ -1,11 +1,12 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.forms import DayMonthYearField, Form
 
-class BoardMeetingForm(FlaskForm):
-    meeting_date = DateField(
+
+class BoardMeetingForm(Form):
+    meeting_date = DayMonthYearField(
         "Date of the meeting",
         widget=GovDateInput(),
         format="%d %m %Y",

@@ -12,11 +12,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from app import clock
+from app.audit.exports import CountedRows
 from app.board import exports, pack, sources
 from app.board.state import PlanState, build_state, iter_action_rows, snapshot_state
 from app.domain.errors import ValidationFailed
 from app.extensions import db
 from app.files.storage import storage as file_storage
+from app.ids import parse_id
 from app.models import Action, BoardMeeting, ExportJob, Plan, Snapshot, User
 from app.plans.queries import ActionFilters
 
@@ -129,10 +131,10 @@ def parse_request(plan: Plan, fmt: str, snapshot_id: str | int | None, args=None
         problems["format"] = f"'{fmt}' is not an export format; use one of {', '.join(FORMATS)}"
     snapshot = None
     if snapshot_id not in (None, ""):
-        if not str(snapshot_id).isdigit():
+        if (number := parse_id(snapshot_id)) is None:
             problems["snapshot"] = f"'{snapshot_id}' is not a snapshot number"
         else:
-            snapshot = db.session.get(Snapshot, int(snapshot_id))
+            snapshot = db.session.get(Snapshot, number)
             if snapshot is None or snapshot.plan_id != plan.id:
                 problems["snapshot"] = f"Plan {plan.id} has no snapshot {snapshot_id}"
     filters = ActionFilters.from_args(args or {})
@@ -184,24 +186,39 @@ def log_info(request: ExportRequest) -> exports.LogInfo:
     )
 
 
-def write_export(request: ExportRequest, target, progress=None) -> None:
-    """Write any export to a file name or binary file object."""
+def write_export(request: ExportRequest, target, progress=None) -> int:
+    """Write any export to a file name or binary file object; return how many actions it holds."""
     if request.format == "xlsx":
-        exports.write_xlsx(log_rows(request), log_info(request), target, progress)
-    elif request.format == "csv":
+        return exports.write_xlsx(log_rows(request), log_info(request), target, progress)
+    if request.format == "csv":
+        rows = CountedRows(log_rows(request))
         if isinstance(target, str | Path):
             with open(target, "wb") as handle:
-                exports.write_csv(log_rows(request), handle)
+                exports.write_csv(rows, handle)
         else:
-            exports.write_csv(log_rows(request), target)
+            exports.write_csv(rows, target)
+        return rows.count
+    state = full_state(request)
+    if request.filters is not None and request.filters.active:
+        state.actions = list(exports.filter_rows(state.actions, request.filters))
+    if request.format == "pdf":
+        pack.write_pdf(state, target)
     else:
-        state = full_state(request)
-        if request.filters is not None and request.filters.active:
-            state.actions = list(exports.filter_rows(state.actions, request.filters))
-        if request.format == "pdf":
-            pack.write_pdf(state, target)
-        else:
-            pack.write_docx(state, target)
+        pack.write_docx(state, target)
+    return len(state.actions)
+
+
+def export_kind(fmt: str) -> str:
+    """What an export of this format is, as the audit trail names it."""
+    return "action_log" if fmt in ("xlsx", "csv") else "board_pack"
+
+
+def export_filters(request: ExportRequest) -> dict:
+    """An export's choices as the audit trail keeps them: the snapshot and the action filters."""
+    chosen = dict(request.filters.as_args()) if request.filters else {}
+    if request.snapshot is not None:
+        chosen["snapshot"] = request.snapshot.id
+    return chosen
 
 
 EXPORTS_FOLDER = "exports"
@@ -248,7 +265,7 @@ def run_export_job(job_id: int) -> ExportJob | None:
         # process and worker shares.
         with tempfile.TemporaryDirectory(prefix="pillar-export-") as folder:
             local = Path(folder) / name
-            write_export(request, str(local), progress)
+            row_count = write_export(request, str(local), progress)
             with open(local, "rb") as made:
                 file_storage().save(export_key(name), made)
     except Exception as error:
@@ -259,6 +276,7 @@ def run_export_job(job_id: int) -> ExportJob | None:
         raise
     job.status = "done"
     job.progress = 100
+    job.row_count = row_count
     job.filename = name
     job.finished_at = clock.now().replace(tzinfo=None)
     db.session.commit()

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.audit.exports import CountedRows, actor_of, record_export, recorded_stream
 from app.board import exports, services, sources
 from app.board.compare import compare, comparison_csv_rows
 from app.board.forms import BoardMeetingForm
@@ -31,6 +32,7 @@ from app.board.state import snapshot_state
 from app.domain.errors import ValidationFailed
 from app.extensions import db
 from app.files.storage import storage as file_storage
+from app.ids import parse_id
 from app.models import BoardMeeting, ExportJob, Plan, Snapshot
 from app.policy import Permission, deny, may_see_export, requires
 from app.tasks import enqueue
@@ -167,8 +169,8 @@ def _comparison(plan: Plan):
     problems = {}
     chosen = {}
     for name in ("from", "to"):
-        raw = (request.args.get(name) or "").strip()
-        found = db.session.get(Snapshot, int(raw)) if raw.isdigit() else None
+        number = parse_id(request.args.get(name))
+        found = db.session.get(Snapshot, number) if number is not None else None
         if found is None or found.plan_id != plan.id:
             problems[name] = f"Choose the snapshot to compare {name}"
         chosen[name] = found
@@ -204,6 +206,9 @@ def compare_snapshots_csv(plan_id: int):
     writer = csv.writer(buffer, lineterminator="\r\n")
     for cells in comparison_csv_rows(comparison):
         writer.writerow([exports.neutralise(cell) for cell in cells])
+    record_export(current_user, "snapshot_comparison", fmt="csv", row_count=len(comparison.changes), plan_id=plan.id,
+                  filters={"from": parse_id(request.args["from"]), "to": parse_id(request.args["to"])})
+    db.session.commit()
     name = f"plan-{plan.id}-changes-{comparison.earlier.as_at}-to-{comparison.later.as_at}.csv"
     return Response(
         buffer.getvalue().encode("utf-8"),
@@ -223,18 +228,27 @@ def export(plan_id: int, fmt: str):
             abort(404)
         return Response("; ".join(failure.problems.values()) + "\n", status=400, mimetype="text/plain")
     headers = {"Content-Disposition": f'attachment; filename="{export_request.filename()}"'}
+    # Plain values only: a streamed export is recorded after this request's session has closed.
+    what, chosen, actor = services.export_kind(fmt), services.export_filters(export_request), actor_of(current_user)
+    plan_id = plan.id
+
+    def record(row_count: int, complete: bool = True) -> None:
+        record_export(actor, what, fmt=fmt, row_count=row_count, filters=chosen, plan_id=plan_id, complete=complete)
+
     if fmt == "csv":
         # Streamed a batch at a time: memory stays flat however big the plan.
-        lines = exports.csv_lines(services.log_rows(export_request))
+        rows = CountedRows(services.log_rows(export_request))
+        lines = (line.encode("utf-8") for line in exports.csv_lines(rows))
         return Response(
-            stream_with_context(line.encode("utf-8") for line in lines),
+            stream_with_context(recorded_stream(lines, rows, record)),
             mimetype=services.MEDIA_TYPES["csv"],
             headers=headers,
         )
     if services.action_count(export_request) > current_app.config["EXPORT_ASYNC_THRESHOLD"]:
         return render_template("board/export_large.html", plan=plan, export_request=export_request)
     buffer = io.BytesIO()
-    services.write_export(export_request, buffer)
+    record(services.write_export(export_request, buffer))
+    db.session.commit()
     buffer.seek(0)
     return send_file(
         buffer, mimetype=services.MEDIA_TYPES[fmt], as_attachment=True, download_name=export_request.filename()
@@ -287,5 +301,9 @@ def export_file(plan_id: int, job_id: int):
         stream = file_storage().open(services.export_key(Path(job.filename).name))
     except (FileNotFoundError, ValueError):  # gone (cleaned up), or a name that is not ours
         abort(404)
+    chosen = {**(job.filters or {}), "snapshot": job.snapshot_id, "job": job.id}
+    record_export(current_user, services.export_kind(job.format), fmt=job.format, row_count=job.row_count,
+                  filters=chosen, plan_id=plan.id)
+    db.session.commit()
     return send_file(stream, mimetype=services.MEDIA_TYPES[job.format], as_attachment=True,
                      download_name=download_name)

@@ -1,14 +1,15 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea
-from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from app.forms import DayMonthYearField, Form
 
-class AcknowledgeForm(FlaskForm):
+
+class AcknowledgeForm(Form):
     submit = SubmitField("Acknowledge", widget=GovSubmitInput())
 
 
-class RespondForm(FlaskForm):
+class RespondForm(Form):
     response = TextAreaField(
         "Your response",
         description="What is being done to bring the action back on track.",
@@ -18,8 +19,8 @@ class RespondForm(FlaskForm):
     submit = SubmitField("Save response", widget=GovSubmitInput())
 
 
-class ReviseForm(FlaskForm):
-    revised_due_date = DateField(
+class ReviseForm(Form):
+    revised_due_date = DayMonthYearField(
         "Revised due date",
         description="For example, 27 3 2027",
         widget=GovDateInput(),
@@ -34,17 +35,17 @@ class ReviseForm(FlaskForm):
     submit = SubmitField("Agree revised date", widget=GovSubmitInput())
 
 
-class ReferForm(FlaskForm):
+class ReferForm(Form):
     note = TextAreaField("Why the board should consider it", widget=GovTextArea())
     submit = SubmitField("Refer to the board", widget=GovSubmitInput())
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     note = TextAreaField("How it was resolved", widget=GovTextArea())
     submit = SubmitField("Resolve", widget=GovSubmitInput())
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 

@@ -108,7 +108,9 @@ def decide(escalation_id: int, decision: str):
         for field, problem in failure.problems.items():
             target = getattr(form, field, None)
             if target is None or not hasattr(target, "errors"):
-                flash(problem, "error")
+                # A problem with the escalation itself (already resolved...): by the button, so the
+                # error summary shows it like any other.
+                form.submit.errors = [*form.submit.errors, problem]
                 continue
             target.errors = [problem]
         escalation = _visible_escalation(escalation_id)

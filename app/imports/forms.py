@@ -1,11 +1,12 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from app.forms import Form
 
-class UploadForm(FlaskForm):
+
+class UploadForm(Form):
     upload = FileField(
         "Upload a workbook or CSV file",
         widget=GovFileInput(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.ids import parse_id
 from app.imports import jobs
 from app.imports.forms import UploadForm
 from app.imports.headers import Field
@@ -62,17 +63,20 @@ def _upload_or_404(token: str) -> jobs.Upload:
     return upload
 
 
-def _overrides(values) -> dict[int, Field | None] | None:
-    """The column mapping posted by the preview's selects (column_0=reference, ...)."""
+def _overrides(values) -> tuple[dict[int, Field | None] | None, list[str]]:
+    """The column mapping posted by the preview's selects (column_0=reference, ...), and what in it
+    is not a choice the selects offer."""
     overrides: dict[int, Field | None] = {}
+    problems: list[str] = []
     for key, value in values.items():
-        if not key.startswith("column_") or not key[7:].isdigit():
+        column = parse_id(key[7:]) if isinstance(key, str) and key.startswith("column_") else None
+        if column is None:
             continue
         try:
-            overrides[int(key[7:])] = Field(value) if value else None
+            overrides[column] = Field(value) if value else None
         except ValueError:
-            abort(400)
-    return overrides or None
+            problems.append(f"Choose what column {column + 1} holds from the list")
+    return overrides or None, problems
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -80,15 +84,15 @@ def _overrides(values) -> dict[int, Field | None] | None:
 def preview(token: str):
     upload = _upload_or_404(token)
     source = request.form if request.method == "POST" else request.args
-    overrides = _overrides(source)
+    overrides, problems = _overrides(source)
     try:
         reading = jobs.read(upload, overrides)
     except UnreadableFile:
         abort(404)  # checked on upload; only a removed file gets here
-    if request.method == "GET" or not reading.can_import():
-        status = 400 if request.method == "POST" else 200
+    if request.method == "GET" or problems or not reading.can_import():
+        status = 400 if request.method == "POST" or problems else 200
         return render_template("imports/preview.html", upload=upload, reading=reading, Field=Field,
-                               people_to_create=_people_to_create(reading)), status
+                               people_to_create=_people_to_create(reading), problems=problems), status
     if len(reading.actions) > current_app.config["IMPORT_BACKGROUND_ACTIONS"]:
         jobs.write_status(token, jobs.RunStatus(jobs.QUEUED, 0, len(reading.actions)))
         encoded = jobs.encode_overrides(overrides or {})

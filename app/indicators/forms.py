@@ -1,11 +1,12 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
 
+from app.forms import Form
 
-class ValueForm(FlaskForm):
+
+class ValueForm(Form):
     # Numbers are read by the service, so "64.2%" or "1,200" are accepted and
     # every problem is reported in the same words as an import.
     period = SelectField("Month", widget=GovSelect(), validators=[InputRequired(message="Choose the month")])
@@ -20,7 +21,7 @@ class ValueForm(FlaskForm):
     submit = SubmitField("Save value", widget=GovSubmitInput())
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),

@@ -86,6 +86,8 @@ class ExportJob(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="queued")
     progress: Mapped[int] = mapped_column(Integer, default=0)
     filename: Mapped[str | None] = mapped_column(String(300))
+    # How many actions the file holds: the audit trail records it when the file is downloaded.
+    row_count: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     finished_at: Mapped[datetime | None]

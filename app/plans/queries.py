@@ -13,6 +13,7 @@ from app.domain.rag import Rag
 from app.domain.requirements import RequirementKind
 from app.domain.rollup import ChildStatus, RagCounts, RollupRule, RollupStatus, roll_up, roll_up_counts
 from app.extensions import db
+from app.ids import parse_id
 from app.models import (
     Action,
     Escalation,
@@ -176,8 +177,8 @@ class ActionFilters:
         for name in ("pillar", "lead"):
             raw = (args.get(name) or "").strip()
             if raw:
-                if raw.isdigit():
-                    setattr(filters, name, int(raw))
+                if (number := parse_id(raw)) is not None:
+                    setattr(filters, name, number)
                 else:
                     filters.problems[name] = f"'{raw}' is not a valid {name}"
         rag = (args.get("rag") or "").strip()

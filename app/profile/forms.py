@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput
 from wtforms import PasswordField, SubmitField
 
+from app.forms import Form
 
-class ChangePasswordForm(FlaskForm):
+
+class ChangePasswordForm(Form):
     # Required-ness is the service's call, so every problem is reported together.
     current_password = PasswordField("Current password", widget=GovPasswordInput())
     new_password = PasswordField(

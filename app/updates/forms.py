@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from app.evidence.filetypes import ACCEPTED_HINT
+from app.forms import Form
 from app.updates.services import PROPOSABLE
 
 
@@ -16,7 +16,7 @@ def _version_field() -> HiddenField:
     return HiddenField(default="0")
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(Form):
     proposed_rag = RadioField(
         "Proposed RAG rating",
         widget=GovRadioInput(),
@@ -34,12 +34,12 @@ class UpdateForm(FlaskForm):
     submit = SubmitField("Post update", widget=GovSubmitInput())
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     file = FileField("Evidence file", widget=GovFileInput(), description=f"A {ACCEPTED_HINT}.")
     submit = SubmitField("Upload evidence", widget=GovSubmitInput())
 
 
-class ClaimCompletionForm(FlaskForm):
+class ClaimCompletionForm(Form):
     note = TextAreaField(
         "Completion note", widget=GovTextArea(),
         description="What was delivered, and where the evidence shows it.",
@@ -54,7 +54,7 @@ SIGN_OFF_MONITORING = "sign_off_monitoring"
 SEND_BACK = "send_back"
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(Form):
     decision = RadioField(
         "Your decision",
         widget=GovRadioInput(),
@@ -71,12 +71,12 @@ class SignOffForm(FlaskForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField("Reason", widget=GovTextArea())
     base_version = _version_field()
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField("Comment", widget=GovTextArea())
     submit = SubmitField("Add comment", widget=GovSubmitInput())

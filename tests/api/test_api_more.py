@@ -102,7 +102,7 @@ def test_an_unknown_decision_is_answered_404(client, world):
 
 
 @pytest.mark.parametrize(("who", "status"), [
-    (Role.DIRECTOR, 404), ("the_lead", 403), (Role.VIEWER, 403), (Role.BOARD_SECRETARY, 403),
+    (Role.DIRECTOR, 403), ("the_lead", 403), (Role.VIEWER, 403), (Role.BOARD_SECRETARY, 403),
 ])
 def test_others_cannot_acknowledge_an_escalation_and_nothing_changes(client, world, who, status):
     user = factories.user(who) if isinstance(who, Role) else world[who]

@@ -57,7 +57,7 @@ def statements(app):
 def test_the_actions_table_sends_no_query_until_read_and_then_one_for_the_actions_and_one_per_batch_of_leads(
     seven_actions, statements
 ):
-    columns, rows = feeds.TABLES["actions"](TODAY, batch_size=3)
+    columns, rows = feeds.TABLES["actions"](TODAY, None, batch_size=3)
     assert statements.count == 0
 
     first = next(rows)
@@ -73,7 +73,7 @@ def test_the_actions_table_sends_no_query_until_read_and_then_one_for_the_action
 
 
 def test_the_updates_table_is_read_lazily_and_gives_every_row_across_batches(seven_actions, statements):
-    columns, rows = feeds.TABLES["updates"](TODAY, batch_size=2)
+    columns, rows = feeds.TABLES["updates"](TODAY, None, batch_size=2)
     assert statements.count == 0
 
     read = list(rows)

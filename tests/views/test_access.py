@@ -3,6 +3,8 @@ table covers every route the application serves."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -289,3 +291,325 @@ def test_a_missing_object_is_a_plain_404(client, auth, world):
         response = client.get(path)
         assert response.status_code == 404
         assert "Page not found" in response.get_data(as_text=True)
+
+
+# ---- Every method: who may post to each route; a refusal is alike everywhere, changes nothing and is logged ----
+
+THIS_LEAD = "a delivery lead of the world's action"
+OTHER_LEAD = "a delivery lead of an action in another pillar"
+ANONYMOUS = "anonymous"
+PERSONAS = (*Role, THIS_LEAD, OTHER_LEAD)
+
+
+@dataclass(frozen=True)
+class Write:
+    """A post the allowed would make. Paths use the world's keys; data gets the world (for versions)."""
+
+    path: str
+    allowed: frozenset | str
+    data: Callable[[dict], dict] = lambda world: {}
+    refused_status: int = 403  # 404 where even the thing's existence is not the user's to know
+
+    @property
+    def api(self) -> bool:
+        return self.path.startswith("/api/")
+
+
+LEADS = frozenset({Role.ADMINISTRATOR, THIS_LEAD})
+EVERYONE_SIGNED_IN = frozenset({*Role, THIS_LEAD, OTHER_LEAD})
+
+
+def _pdf(world: dict) -> dict:
+    import io
+
+    from tests.samples import PDF
+
+    return {"file": (io.BytesIO(PDF), "minutes.pdf")}
+
+
+_DECISIONS = {
+    "acknowledge": ({}, {}),
+    "respond": ({"respond-response": "Agency staff start on Monday"}, {"text": "Agency staff start on Monday"}),
+    "revise": ({"revise-revised_due_date": ["29", "1", "2027"], "revise-reason": "Recruitment delayed"},
+               {"revised_due_date": "2027-01-29", "text": "Recruitment delayed"}),
+    "refer": ({"refer-note": "Needs the board"}, {"text": "Needs the board"}),
+    "resolve": ({"resolve-note": "Back on track"}, {"text": "Back on track"}),
+}
+
+# endpoint -> the posts to make. The test below fails when a route that takes POST has no entry here.
+WRITES: dict[str, tuple[Write, ...]] = {
+    "auth.sign_in": (Write("/sign-in", PUBLIC),),
+    "auth.sign_out": (Write("/sign-out", EVERYONE_SIGNED_IN),),
+    "account.change_own_password": (Write("/profile/password", EVERYONE_SIGNED_IN, lambda w: {
+        "current_password": factories.PASSWORD, "new_password": "lantern orchard pebble violin"}),),
+    "admin.users": (Write("/admin/users", ADMIN_ONLY, lambda w: {
+        "name": "Sneaky", "email": "sneaky@example.org", "role": "administrator", "password": "long enough password"}),),
+    "admin.change_user_role": (Write("/admin/users/{user}/role", ADMIN_ONLY, lambda w: {"role": "administrator"}),),
+    "admin.deactivate_user": (Write("/admin/users/{user}/deactivate", ADMIN_ONLY),),
+    "imports.new": (Write("/admin/import", ADMIN_ONLY, lambda w: {
+        "pasted": "Reference\tAction\n9.9.9\tForged action", "plan_title": "Forged plan"}),),
+    "imports.preview": (Write("/admin/import/{token}", ADMIN_ONLY),),
+    "indicators.enter_value": (Write("/indicators/{indicator}/values", VALUE_ENTRY, lambda w: {
+        "period": "2026-10", "value": "99", "commentary": "Forged"}),),
+    "indicators.import_file": (Write("/plans/{plan}/indicators/import", VALUE_ENTRY, lambda w: {
+        "file": (__import__("io").BytesIO(b"code,period,value\nNI 59,2026-08,12\n"), "values.csv")}),),
+    "updates.post_update": (Write("/actions/{action}/update", LEADS, lambda w: {
+        "proposed_rag": "red", "commentary": "Forged update", "base_version": "0"}),),
+    "updates.claim_completion": (Write("/actions/{action}/complete", LEADS, lambda w: {
+        "note": "All done", "base_version": str(w["action_version"])}),),
+    "updates.sign_off": (Write("/actions/{awaiting}/sign-off", ADMIN_ONLY, lambda w: {
+        "decision": "sign_off", "base_version": str(w["awaiting_version"])}),),
+    "updates.reopen": (Write("/actions/{cancelled}/reopen", ADMIN_ONLY, lambda w: {
+        "reason": "Reopened", "base_version": str(w["cancelled_version"])}),),
+    "updates.cancel": (Write("/actions/{action}/cancel", ADMIN_ONLY, lambda w: {
+        "reason": "Not needed", "base_version": str(w["action_version"])}),),
+    "updates.comment": (Write("/actions/{action}/comment", frozenset({Role.DIRECTOR, Role.ADMINISTRATOR}),
+                              lambda w: {"body": "A comment"}),),
+    "evidence.upload": (Write("/actions/{action}/evidence", LEADS, _pdf),),
+    "evidence.remove": (Write("/evidence/{evidence}/remove", ADMIN_ONLY, lambda w: {"reason": "Wrong file"}),),
+    # The world's pillar has no accountable director: only administrators decide.
+    "escalations.decide": tuple(
+        Write(f"/escalations/{{escalation}}/{name}", ADMIN_ONLY, lambda w, form=form: form)
+        for name, (form, _json) in _DECISIONS.items()
+    ),
+    "board.add_meeting": (Write("/plans/{plan}/board/meetings", BOARD_SECRETARIES, lambda w: {
+        "meeting_date": ["1", "12", "2026"], "title": "Extra board"}),),
+    "board.remind": (Write("/plans/{plan}/board/meetings/{meeting}/remind", BOARD_SECRETARIES),),
+    "board.freeze": (Write("/plans/{plan}/board/meetings/{unfrozen_meeting}/freeze", BOARD_SECRETARIES),),
+    "board.queue_export": (Write("/plans/{plan}/exports", EVERYONE_SIGNED_IN, lambda w: {"format": "csv"}),),
+    "journeys.keep_alive": (Write("/session/keep-alive", EVERYONE_SIGNED_IN),),
+    "profile.create_token": (Write("/profile/tokens", EVERYONE_SIGNED_IN, lambda w: {"name": "Power BI"}),),
+    # Another user's token: refused as though it did not exist.
+    "profile.revoke_token": (Write("/profile/tokens/{others_token}/revoke", frozenset(), refused_status=404),),
+    "profile.reset_calendar": (Write("/profile/calendar", EVERYONE_SIGNED_IN),),
+    "api.post_update": (Write("/api/v1/actions/{action}/updates", LEADS, lambda w: {
+        "proposed_rag": "red", "commentary": "Forged update", "expected_version": 0}),),
+    "api.upload_evidence": (Write("/api/v1/actions/{action}/evidence", LEADS, _pdf),),
+    "api.decide_escalation": tuple(
+        Write(f"/api/v1/escalations/{{escalation}}/{name}", ADMIN_ONLY, lambda w, body=body: body)
+        for name, (_form, body) in _DECISIONS.items()
+    ),
+}
+
+
+def _may(persona, allowed) -> bool:
+    if allowed == PUBLIC:
+        return True
+    if persona == ANONYMOUS:
+        return False
+    if persona in (THIS_LEAD, OTHER_LEAD):
+        return persona in allowed or Role.DELIVERY_LEAD in allowed
+    return persona in allowed
+
+
+def test_the_write_table_names_every_route_and_method_the_application_serves(app):
+    served = {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    posts = {endpoint for endpoint, method in served if method == "POST"}
+    assert posts - set(WRITES) == set(), "add the routes to WRITES with who may post to them"
+    assert set(WRITES) - posts == set()
+    others = {(endpoint, method) for endpoint, method in served if method not in ("GET", "POST")}
+    assert others == set(), "the access tables know only GET and POST: add the new method to them"
+    gets = {endpoint for endpoint, method in served if method == "GET"}
+    assert gets - (set(ROUTES) - POST_ONLY) == set(), "add the routes to ROUTES with who may GET them"
+    assert gets & POST_ONLY == set()
+
+
+@pytest.fixture
+def write_world(world, app):
+    """The access world, with a lead for its action, an action in another pillar with its own lead,
+    actions awaiting sign-off and cancelled, a meeting not yet frozen, and another user's token."""
+    from app.api.tokens import create_token
+    from app.board import services as board_services
+    from app.extensions import db
+    from app.models import Action, Plan, User
+
+    action = db.session.get(Action, world["action"])
+    plan = db.session.get(Plan, world["plan"])
+    this_lead = factories.user(Role.DELIVERY_LEAD, name="This Lead")
+    action.delivery_leads.append(factories.person("This Lead", user=this_lead))
+    outcome = action.outcome
+    awaiting = factories.action(outcome, "1.1.2", state="awaiting_sign_off", due=date(2027, 1, 8))
+    cancelled = factories.action(outcome, "1.1.3", state="cancelled", due=date(2027, 1, 8))
+    other_lead = factories.user(Role.DELIVERY_LEAD, name="Other Lead")
+    elsewhere = factories.outcome(factories.pillar(plan, number=2), reference="2.1")
+    factories.action(elsewhere, "2.1.1", due=date(2027, 2, 1),
+                     leads=[factories.person("Other Lead", user=other_lead)])
+    unfrozen = board_services.add_board_meeting(plan=plan, meeting_date=date(2027, 1, 25), title="January board")
+    token, _secret = create_token(db.session.get(User, world["user"]), "theirs")
+    db.session.commit()
+    return {
+        **world, "this_lead": this_lead, "other_lead": other_lead, "awaiting": awaiting.id,
+        "cancelled": cancelled.id, "unfrozen_meeting": unfrozen.id, "others_token": token.id,
+        "action_version": action.version, "awaiting_version": awaiting.version,
+        "cancelled_version": cancelled.version,
+    }
+
+
+class _Visitor:
+    """One persona's browser (a session, signed in) and, for the API, a personal token."""
+
+    def __init__(self, app, persona, world):
+        from app.api.tokens import create_token
+        from app.extensions import db
+        from tests.conftest import Auth, csrf_from
+
+        self.persona, self.client = persona, app.test_client()
+        self.user = None
+        self.headers = {}
+        if persona == ANONYMOUS:
+            page = self.client.get("/sign-in")
+        else:
+            self.user = {THIS_LEAD: world["this_lead"], OTHER_LEAD: world["other_lead"]}.get(persona) \
+                or factories.user(persona)
+            assert Auth(self.client).sign_in(self.user.email).status_code == 302
+            page = self.client.get("/accessibility")
+            _token, secret = create_token(self.user, "walk")
+            db.session.commit()
+            self.headers = {"Authorization": f"Bearer {secret}"}
+        self.csrf = csrf_from(page.get_data(as_text=True))
+
+    def post(self, write: Write, world: dict):
+        path = _path(write.path, world)
+        data = write.data(world)
+        if write.api:
+            if "file" in data:
+                return self.client.post(path, data=data, headers=self.headers, content_type="multipart/form-data")
+            return self.client.post(path, json=data, headers=self.headers)
+        return self.client.post(path, data={**data, "csrf_token": self.csrf})
+
+
+def _refusal_problems(visitor: _Visitor, write: Write, response, lines: list[dict]) -> list[str]:
+    problems = []
+    anonymous = visitor.persona == ANONYMOUS
+    if write.api:
+        expected = 401 if anonymous else 403
+        if response.status_code != expected or response.json.get("status") != expected:
+            problems.append(f"answered {response.status_code}, not {expected} in JSON")
+    elif anonymous:
+        if response.status_code != 302 or not response.location.startswith("/sign-in?next="):
+            problems.append(f"answered {response.status_code}, not a redirect to sign in")
+    elif response.status_code != write.refused_status:
+        problems.append(f"answered {response.status_code}, not {write.refused_status}")
+    elif write.refused_status == 403 and "You do not have permission" not in response.get_data(as_text=True):
+        problems.append("the refusal page does not say so")
+    outcome = ("unauthorised" if write.api else "sign_in_required") if anonymous else "denied"
+    actor = None if anonymous else str(visitor.user.id)
+    logged = [line for line in lines if line.get("event") == "access_denied"]
+    if not any(line["outcome"] == outcome and line["actor"] == actor and line["reason"] for line in logged):
+        problems.append(f"no access_denied line with outcome {outcome} and actor {actor} in {logged}")
+    return problems
+
+
+@pytest.mark.parametrize("endpoint", sorted(name for name, writes in WRITES.items() if writes[0].allowed != PUBLIC))
+def test_each_post_is_refused_to_everyone_the_table_does_not_allow_changing_nothing_and_logged(
+    app, write_world, capfd, endpoint
+):
+    from tests import unchanged
+
+    visitors = [_Visitor(app, persona, write_world) for persona in (ANONYMOUS, *PERSONAS)]
+    before = unchanged.everything()
+    unchanged.security_lines(capfd)
+    problems = []
+    for write in WRITES[endpoint]:
+        for visitor in visitors:
+            if _may(visitor.persona, write.allowed):
+                continue
+            response = visitor.post(write, write_world)
+            response.close()
+            found = _refusal_problems(visitor, write, response, unchanged.security_lines(capfd))
+            found += unchanged.differences(before, unchanged.everything())
+            problems += [f"{write.path} as {getattr(visitor.persona, 'value', visitor.persona)}: {p}" for p in found]
+    assert problems == []
+    # And the table is not refusing those it lets in: each allowed persona gets past the access rules.
+    for write in WRITES[endpoint]:
+        for visitor in visitors:
+            if not _may(visitor.persona, write.allowed):
+                continue
+            response = visitor.post(write, write_world)
+            response.close()
+            refused = response.status_code in (401, 403, 404) or (
+                response.status_code == 302 and response.location.startswith("/sign-in?next=")
+            )
+            assert not refused, f"{write.path} as {visitor.persona} answered {response.status_code}"
+
+
+OBJECT_KEYS = ("{action}", "{evidence}", "{escalation}")
+
+
+def test_a_lead_of_another_pillars_action_is_refused_every_page_about_this_action(client, auth, write_world, capfd):
+    from tests import unchanged
+
+    auth.sign_in(write_world["other_lead"].email)
+    before = unchanged.everything()
+    unchanged.security_lines(capfd)
+    checked = []
+    for endpoint, (template, allowed) in sorted(GET_ROUTES.items()):
+        if not any(key in template for key in OBJECT_KEYS):
+            continue
+        response = client.get(_path(template, write_world))
+        response.close()
+        expected = 200 if Role.DELIVERY_LEAD in allowed else 403
+        assert response.status_code == expected, endpoint
+        if expected == 403:
+            assert any(line.get("event") == "access_denied" for line in unchanged.security_lines(capfd)), endpoint
+            checked.append(endpoint)
+    assert unchanged.everything() == before
+    assert {"updates.post_update", "updates.claim_completion", "evidence.upload", "evidence.remove",
+            "updates.comment", "escalations.show"} <= set(checked)
+
+
+def _every_request(app, world: dict):
+    """Every route and method the tables know, as (endpoint, method, path, write or None)."""
+    gets = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    for endpoint, (template, allowed) in sorted(ROUTES.items()):
+        if endpoint in gets and allowed != PUBLIC and not endpoint.startswith("calendar."):
+            yield endpoint, "GET", _path(template, world), None
+    for endpoint, writes in sorted(WRITES.items()):
+        for write in writes:
+            if write.allowed != PUBLIC:
+                yield endpoint, "POST", _path(write.path, world), write
+
+
+def test_a_session_made_before_deactivation_is_sent_to_sign_in_everywhere_and_changes_nothing(app, write_world, capfd):
+    from app.api.tokens import reset_calendar_secret
+    from app.auth.services import deactivate_user
+    from app.extensions import db
+    from app.models import User
+    from tests import unchanged
+
+    visitor = _Visitor(app, Role.ADMINISTRATOR, write_world)
+    secret = reset_calendar_secret(visitor.user)
+    db.session.commit()
+    assert visitor.client.get("/admin/users").status_code == 200
+    deactivate_user(db.session.get(User, visitor.user.id), actor=factories.user(Role.ADMINISTRATOR))
+    db.session.commit()
+    before = unchanged.everything()
+    unchanged.security_lines(capfd)
+
+    problems = []
+    for endpoint, method, path, write in _every_request(app, write_world):
+        if write is not None:
+            response = visitor.post(write, write_world)
+        elif path.startswith("/api/"):
+            response = visitor.client.get(path, headers=visitor.headers)
+        else:
+            response = visitor.client.get(path)
+        response.close()
+        if path.startswith("/api/"):
+            if response.status_code != 401:
+                problems.append(f"{method} {endpoint}: {response.status_code}")
+        elif response.status_code != 302 or not response.location.startswith("/sign-in?next="):
+            problems.append(f"{method} {endpoint}: {response.status_code}")
+    for path in (f"/calendar/{secret}.ics", f"/calendar/plan/{secret}.ics"):
+        if visitor.client.get(path).status_code != 404:
+            problems.append(f"{path} still answers")
+    assert problems == []
+    assert unchanged.differences(before, unchanged.everything()) == []
+    lines = unchanged.security_lines(capfd)
+    refused = [line for line in lines if line.get("event") == "session_refused"]
+    assert refused and all(line["user_id"] == visitor.user.id and line["reason"] == "account deactivated"
+                           for line in refused)
+    assert any(line.get("outcome") == "unauthorised" and line.get("status") == 401 for line in lines)
