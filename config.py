@@ -113,6 +113,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("EVIDENCE_ZIP_MAX_UNCOMPRESSED_BYTES", 250 * 1024 * 1024)),
         "EVIDENCE_ZIP_MAX_RATIO": int(os.environ.get("EVIDENCE_ZIP_MAX_RATIO", 100)),
         "EVIDENCE_MAX_IMAGE_PIXELS": int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", 50_000_000)),
+        # Rows per page on the long lists (the action list uses ACTIONS_PER_PAGE above).
+        "PILLAR_ACTIONS_PER_PAGE": 50,
+        "MY_ACTIONS_PER_PAGE": 25,
+        "ESCALATIONS_PER_PAGE": 25,
+        "PEOPLE_PER_PAGE": 50,
+        "CHANGES_PER_PAGE": 50,
     }
     if overrides:
         config.update(overrides)
