@@ -19,6 +19,7 @@ from app.domain.errors import ValidationFailed
 from app.extensions import db
 from app.models import Action, BoardMeeting, ExportJob, Plan, Snapshot, User
 from app.plans.queries import ActionFilters
+from app.plans.status import record_snapshot_pillars
 
 FORMATS = ("xlsx", "csv", "pdf", "docx")
 MEDIA_TYPES = {
@@ -74,6 +75,7 @@ def freeze_snapshot(*, plan: Plan, meeting: BoardMeeting, actor: User) -> Snapsh
     )
     db.session.add(snapshot)
     db.session.flush()
+    record_snapshot_pillars(snapshot.id, [(pillar.number, pillar.status.rag) for pillar in state.pillars])
     return snapshot
 
 
