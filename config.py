@@ -119,6 +119,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "ESCALATIONS_PER_PAGE": 25,
         "PEOPLE_PER_PAGE": 50,
         "CHANGES_PER_PAGE": 50,
+        # The director's home shows their first escalations; the inbox has them all.
+        "DIRECTOR_HOME_ESCALATIONS": 10,
     }
     if overrides:
         config.update(overrides)

@@ -19,9 +19,6 @@ from app.policy import Permission, requires
 
 bp = Blueprint("journeys", __name__)
 
-#: The director's home shows the first of their escalations; the inbox has them all, a page at a time.
-DIRECTOR_HOME_ESCALATIONS = 10
-
 
 @bp.route("/search")
 @requires(Permission.VIEW_PLAN)
@@ -69,7 +66,7 @@ def director_home():
         for item in plan_overview(plan, today).pillars
         if item.pillar.id in led_ids
     ]
-    escalations, waiting = escalation_queries.inbox_first(current_user, DIRECTOR_HOME_ESCALATIONS)
+    escalations, waiting = escalation_queries.inbox_first(current_user, current_app.config["DIRECTOR_HOME_ESCALATIONS"])
     return render_template("journeys/director.html", escalations=escalations, waiting=waiting, mine=mine)
 
 

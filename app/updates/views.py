@@ -19,7 +19,7 @@ from app.evidence import services as evidence_services
 from app.evidence.filetypes import ACCEPT_ATTRIBUTE
 from app.extensions import db
 from app.models import Action, Pillar
-from app.paging import paginate
+from app.paging import page_number, paginate
 from app.plans.status import request_recalculation
 from app.policy import Permission, can_comment, can_post_update, can_sign_off, deny, requires
 from app.updates import forms, queries, services
@@ -67,6 +67,8 @@ def my_actions():
     filters = {"overdue": "yes"} if overdue_only else {}
     person_id = queries.lead_person_id(current_user)
     if person_id is None:
+        if page_number() > 1:
+            abort(404)  # as for any list past its last page
         return render_template("updates/my_actions.html", rows=[], pagination=None, filters=filters, today=today)
     pagination = paginate(
         queries.my_actions_query(person_id, today, overdue_only), current_app.config["MY_ACTIONS_PER_PAGE"]
