@@ -123,6 +123,14 @@ def load_config(overrides: dict | None = None) -> dict:
         # Redis redelivers a task no worker acknowledged after this; it must exceed every task's time limit
         # (tests/workers/test_celery_settings.py checks), or a long task would run twice at once.
         "CELERY_VISIBILITY_TIMEOUT": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)),
+        # Rows per page on the long lists (the action list uses ACTIONS_PER_PAGE above).
+        "PILLAR_ACTIONS_PER_PAGE": 50,
+        "MY_ACTIONS_PER_PAGE": 25,
+        "ESCALATIONS_PER_PAGE": 25,
+        "PEOPLE_PER_PAGE": 50,
+        "CHANGES_PER_PAGE": 50,
+        # The director's home shows their first escalations; the inbox has them all.
+        "DIRECTOR_HOME_ESCALATIONS": 10,
     }
     if overrides:
         config.update(overrides)

@@ -344,6 +344,7 @@ def post_update(action_id: int):
                                     outstanding_actions=data.outstanding_actions, risks=data.risks),
         expected_version=data.expected_version, today=clock.today(),
     )
+    request_recalculation([found.id])  # in this transaction: sent through the outbox once it commits
     db.session.commit()
     current_app.logger.info("update posted through the API", extra={"action_id": found.id})
     return schemas.UpdateOut.model_validate(update).model_dump(mode="json"), 201
@@ -469,8 +470,8 @@ def decide_escalation(escalation_id: int, decision: str):
     else:
         escalation_services.resolve(found, current_user, data.text, today)
     action_id = found.action_id
+    request_recalculation([action_id])  # before the commit, or the request would be lost with the session
     db.session.commit()
-    request_recalculation([action_id])
     return schemas.EscalationOut.model_validate(found).model_dump(mode="json"), 201
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from app.board.state import ActionRow, PlanState
@@ -46,10 +46,16 @@ def _rag_text(row: ActionRow) -> str:
 
 def compare(earlier: PlanState, later: PlanState) -> Comparison:
     """Changes from ``earlier`` to ``later``, actions matched by id, in the later plan's order."""
-    before = {row.id: row for row in earlier.actions}
-    after_ids = {row.id for row in later.actions}
+    return Comparison(earlier, later, changes_between(earlier.actions, later.actions))
+
+
+def changes_between(earlier: Sequence[ActionRow], later: Sequence[ActionRow]) -> list[Change]:
+    """``compare`` for two lists of action rows (anything with the fields it reads: id,
+    reference, title, rag, reason, overdue and due_date)."""
+    before = {row.id: row for row in earlier}
+    after_ids = {row.id for row in later}
     changes: list[Change] = []
-    for row in later.actions:
+    for row in later:
         old = before.get(row.id)
         if old is None:
             changes.append(Change(NEW, row.reference, row.title, "", _rag_text(row)))
@@ -62,12 +68,12 @@ def compare(earlier: PlanState, later: PlanState) -> Comparison:
             changes.append(Change(BECAME_COMPLETE, row.reference, row.title, _rag_text(old), _rag_text(row)))
     changes.extend(
         Change(REMOVED, row.reference, row.title, _rag_text(row), "")
-        for row in earlier.actions
+        for row in earlier
         if row.id not in after_ids
     )
     order = {kind: index for index, kind in enumerate(KINDS)}
     changes.sort(key=lambda change: order[change.kind])  # stable: plan order within a kind
-    return Comparison(earlier, later, changes)
+    return changes
 
 
 def comparison_csv_rows(comparison: Comparison) -> Iterator[list[str]]:

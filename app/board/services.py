@@ -21,6 +21,7 @@ from app.files.storage import storage as file_storage
 from app.ids import parse_id
 from app.models import Action, BoardMeeting, ExportJob, Plan, Snapshot, User
 from app.plans.queries import ActionFilters
+from app.plans.status import record_snapshot_pillars
 
 FORMATS = ("xlsx", "csv", "pdf", "docx")
 MEDIA_TYPES = {
@@ -76,6 +77,7 @@ def freeze_snapshot(*, plan: Plan, meeting: BoardMeeting, actor: User) -> Snapsh
     )
     db.session.add(snapshot)
     db.session.flush()
+    record_snapshot_pillars(snapshot.id, [(pillar.number, pillar.status.rag) for pillar in state.pillars])
     return snapshot
 
 

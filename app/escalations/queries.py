@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.roles import Role
@@ -15,13 +15,16 @@ _LOAD = (
 )
 
 
-def inbox(user: User) -> list[Escalation]:
-    """Open escalations at level 2 or 3 on the pillars the user is accountable for."""
+def inbox_query(user: User) -> Select:
+    """Open escalations at level 2 or 3 on the pillars the user is accountable for (every
+    pillar for an administrator): board escalations first, then the longest waiting."""
     query = (
         select(Escalation)
         .join(Action, Action.id == Escalation.action_id)
         .where(Escalation.state != EscalationState.RESOLVED.value, Escalation.level >= 2)
-        .options(*_LOAD)
+        # What the inbox's table shows: the action's reference and title and its pillar.
+        .options(joinedload(Escalation.action).load_only(Action.reference, Action.title, Action.pillar_id)
+                 .joinedload(Action.pillar))
         .order_by(Escalation.level.desc(), Escalation.raised_on, Escalation.id)
     )
     if user.role != Role.ADMINISTRATOR.value:
@@ -29,7 +32,15 @@ def inbox(user: User) -> list[Escalation]:
         query = query.join(pillar_leads, pillar_leads.c.pillar_id == Action.pillar_id).where(
             pillar_leads.c.person_id == person_id
         )
-    return list(db.session.scalars(query).unique())
+    return query
+
+
+def inbox_first(user: User, limit: int) -> tuple[list[Escalation], int]:
+    """The first ``limit`` escalations of the user's inbox, and how many it holds."""
+    rows = db.session.execute(
+        inbox_query(user).add_columns(func.count().over().label("total")).limit(limit)
+    ).unique().all()
+    return [row[0] for row in rows], (rows[0][-1] if rows else 0)
 
 
 def escalation(escalation_id: int) -> Escalation | None:

@@ -55,6 +55,7 @@ from app.models import (
     action_leads,
     pillar_leads,
 )
+from app.plans.status import request_plan_recalculation
 from app.security import security_log
 
 log = logging.getLogger("pillar.escalations.sweep")
@@ -140,6 +141,10 @@ def sweep_plan(plan_id: int, today: date) -> SweepCounts:
     counts.raised[2] += _raise_missing_update(plan, today, run.id)
     counts.resolved = _resolve_completed(plan_id, today)
     counts.reminders = _remind(plan_id, bounds, today)
+
+    if counts.raised[3] or counts.resolved:
+        # An open board escalation makes its pillar Red: the stored statuses must follow.
+        request_plan_recalculation([plan_id])
 
     run.raised_level1, run.raised_level2, run.raised_level3 = (counts.raised[n] for n in (1, 2, 3))
     run.resolved = counts.resolved

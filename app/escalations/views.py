@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
@@ -14,6 +14,7 @@ from app.escalations import queries, services
 from app.escalations.forms import AcknowledgeForm, ReferForm, ResolveForm, RespondForm, ReviseForm
 from app.extensions import db
 from app.models import EscalationState, Plan
+from app.paging import paginate
 from app.plans.status import request_recalculation
 from app.policy import Permission, deny, may_act_on_escalation, may_see_escalation, requires
 
@@ -32,7 +33,8 @@ _DECISIONS = {
 @bp.route("/escalations/inbox")
 @requires(Permission.ESCALATION_INBOX)
 def inbox():
-    return render_template("escalations/inbox.html", escalations=queries.inbox(current_user))
+    pagination = paginate(queries.inbox_query(current_user), current_app.config["ESCALATIONS_PER_PAGE"])
+    return render_template("escalations/inbox.html", pagination=pagination, escalations=pagination.items)
 
 
 def _visible_escalation(escalation_id: int):

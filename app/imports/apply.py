@@ -31,6 +31,7 @@ from app.extensions import db
 from app.imports.headers import Field
 from app.imports.interpret import PlanReading
 from app.models import Action, Outcome, Person, Pillar, Plan, Requirement
+from app.plans.status import request_plan_recalculation
 
 __all__ = ["ImportSummary", "apply_reading", "known_people", "plan_title_for"]
 
@@ -107,6 +108,7 @@ def apply_reading(
     requirements = _requirements(reading, plan, summary)
     _actions(reading, plan, pillars, outcomes, people, requirements, summary, progress)
     db.session.flush()
+    request_plan_recalculation([plan.id])  # the plan's statuses, once this import commits
     return summary
 
 

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.board.compare import Comparison, compare
-from app.board.state import PlanState, build_state, snapshot_state
-from app.domain.lifecycle import CLOSED_STATES
-from app.domain.rag import Direction, Rag, direction_of_travel
+from app.board.compare import BECAME_OVERDUE, Change, changes_between
+from app.board.state import snapshot_state
+from app.domain.lifecycle import ActionState
+from app.domain.rag import Direction, Rag, direction_of_travel, effective_rag
 from app.domain.working_days import WorkingCalendar
 from app.extensions import db
-from app.models import Action, BoardMeeting, Person, Pillar, Plan, Requirement, Snapshot, action_leads
+from app.formatting import uk_date
+from app.models import Action, BoardMeeting, Outcome, Person, Pillar, Plan, Requirement, Snapshot, action_leads
+from app.plans.status import DueCounts, current_statuses, due_counts, snapshot_pillars
 
 DUE_SOON_WORKING_DAYS = 5
 SEARCH_LIMIT = 50
@@ -110,72 +112,135 @@ class PillarTravel:
     previous_label: str | None
 
 
+@dataclass(frozen=True)
+class LastBoard:
+    snapshot_id: int
+    as_at: date
+
+
 @dataclass
 class Dashboard:
     plan: Plan
-    live: PlanState
-    last_board: Snapshot | None
+    as_at: date
+    last_board: LastBoard | None
     pillars: list[PillarTravel]
     counts: dict[str, int]
     overdue: int
     due_soon: int
     due_soon_until: date
-    changes: Comparison | None
 
 
 def _label(rag: str | None) -> str:
     return "Not rated" if rag is None else Rag(rag).label
 
 
-def dashboard(plan: Plan, today: date) -> Dashboard:
-    """The plan today against the last board's frozen snapshot."""
-    live = build_state(plan, today)
-    last_board = db.session.scalar(
-        select(Snapshot).where(Snapshot.plan_id == plan.id, Snapshot.as_at <= today)
+def last_board(plan: Plan, today: date) -> LastBoard | None:
+    """The latest snapshot frozen as at today or earlier, without reading its content."""
+    row = db.session.execute(
+        select(Snapshot.id, Snapshot.as_at).where(Snapshot.plan_id == plan.id, Snapshot.as_at <= today)
         .order_by(Snapshot.as_at.desc(), Snapshot.id.desc()).limit(1)
-    )
-    earlier = snapshot_state(last_board) if last_board is not None else None
-    previous = {p.number: p.status.rag for p in earlier.pillars} if earlier else {}
-    pillars = [
-        PillarTravel(
-            number=p.number,
-            label=p.label,
-            accountable_leads=p.accountable_leads,
-            status_rag=p.status.rag,
-            status_label=p.status.label,
-            reason=p.status.reason,
-            overdue=p.overdue,
+    ).first()
+    return LastBoard(row.id, row.as_at) if row else None
+
+
+def dashboard(plan: Plan, today: date) -> Dashboard:
+    """The plan today against the last board: statuses from the stored roll-up when it is
+    fresh, overdue and due-soon counts live, each pillar's status at the last board from
+    the snapshot's kept pillar statuses. A fixed number of statements whatever the size."""
+    board = last_board(plan, today)
+    previous = snapshot_pillars(board.snapshot_id) if board else {}
+    pillar_models = db.session.scalars(
+        select(Pillar).where(Pillar.plan_id == plan.id).order_by(Pillar.number)
+        .options(selectinload(Pillar.accountable_leads))
+    ).all()
+    statuses = current_statuses(plan, today, pillar_ids=[p.id for p in pillar_models])
+    until = WorkingCalendar(plan.region).add_working_days(today, DUE_SOON_WORKING_DAYS)
+    due = due_counts(plan, today, until)
+    pillars = []
+    for pillar in pillar_models:
+        status = statuses.pillars[pillar.id]
+        rag = status.rag.value if status.rag else None
+        earlier = pillar.number in previous
+        pillars.append(PillarTravel(
+            number=pillar.number,
+            label=pillar.label,
+            accountable_leads=[lead.name for lead in pillar.accountable_leads],
+            status_rag=rag,
+            status_label=status.label,
+            reason=status.reason,
+            overdue=due.get(pillar.id, DueCounts()).overdue,
             direction=(
-                direction_of_travel(
-                    Rag(previous[p.number]) if previous.get(p.number) else None,
-                    Rag(p.status.rag) if p.status.rag else None,
-                )
-                if p.number in previous
+                direction_of_travel(Rag(previous[pillar.number]) if previous[pillar.number] else None, status.rag)
+                if earlier
                 else Direction.NONE
             ),
-            previous_label=_label(previous[p.number]) if p.number in previous else None,
-        )
-        for p in live.pillars
-    ]
-    until = WorkingCalendar(plan.region).add_working_days(today, DUE_SOON_WORKING_DAYS)
-    due_soon = sum(
-        1
-        for row in live.actions
-        if row.due_date and not row.overdue and row.state not in {s.value for s in CLOSED_STATES}
-        and today <= date.fromisoformat(row.due_date) <= until
-    )
-    counts = {rag.value: live.status.counts.get(rag.value, 0) for rag in Rag}
+            previous_label=_label(previous[pillar.number]) if earlier else None,
+        ))
+    counts = {rag.value: getattr(statuses.plan.counts, rag.value) for rag in Rag}
     return Dashboard(
         plan=plan,
-        live=live,
-        last_board=last_board,
+        as_at=today,
+        last_board=board,
         pillars=pillars,
         counts=counts,
-        overdue=live.overdue,
-        due_soon=due_soon,
+        overdue=sum(item.overdue for item in due.values()),
+        due_soon=sum(item.due_soon for item in due.values()),
         due_soon_until=until,
-        changes=compare(earlier, live) if earlier is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    """An action as the comparison with the last board reads it."""
+
+    id: int
+    reference: str
+    title: str
+    rag: str
+    reason: str
+    overdue: bool
+    due_date: str | None
+
+
+def live_rows(plan: Plan, today: date) -> list[LiveRow]:
+    """Every action of the plan in the order of the pack, plain columns only, judged today."""
+    outcome_order = case((Outcome.id.is_(None), 1_000_000), else_=Outcome.position)
+    rows = []
+    for action_id, reference, title, state, proposed, due in db.session.execute(
+        select(Action.id, Action.reference, Action.title, Action.state, Action.rag, Action.due_date)
+        .join(Pillar, Pillar.id == Action.pillar_id)
+        .outerjoin(Outcome, Outcome.id == Action.outcome_id)
+        .where(Action.plan_id == plan.id)
+        .order_by(Pillar.number, outcome_order, Outcome.id, Action.position, Action.reference)
+    ):
+        lifecycle = ActionState(state)
+        effective = effective_rag(Rag(proposed), due if lifecycle.is_open else None, today,
+                                  complete=lifecycle.counts_as_complete)
+        rows.append(LiveRow(
+            id=action_id, reference=reference, title=title, rag=effective.rag.value, reason=effective.reason or "",
+            overdue=lifecycle.is_open and due is not None and due < today,
+            due_date=due.isoformat() if due else None,
+        ))
+    return rows
+
+
+def changes_since_last_board(plan: Plan, today: date) -> tuple[LastBoard | None, list[Change]]:
+    """What changed between the last board's snapshot and today: this reads every action of
+    the plan and of the snapshot, so it has a page of its own rather than the dashboard."""
+    board = last_board(plan, today)
+    if board is None:
+        return None, []
+    snapshot = db.session.get(Snapshot, board.snapshot_id)
+    found = changes_between(snapshot_state(snapshot).actions, live_rows(plan, today))
+    # The rows keep due dates in ISO form, as files do; on screen they read as UK dates.
+    return board, [
+        replace(change, before=_uk(change.before), after=_uk(change.after)) if change.kind == BECAME_OVERDUE else change
+        for change in found
+    ]
+
+
+def _uk(iso: str) -> str:
+    return uk_date(date.fromisoformat(iso)) if iso else "No date"
 
 
 # --- Role homes --------------------------------------------------------------

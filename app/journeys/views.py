@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
 
 from app import clock
@@ -13,6 +13,7 @@ from app.escalations import queries as escalation_queries
 from app.extensions import db
 from app.journeys import queries
 from app.models import Plan
+from app.paging import paginate_list
 from app.plans.queries import plan_overview
 from app.policy import Permission, requires
 
@@ -41,6 +42,16 @@ def dashboard(plan_id: int):
     )
 
 
+@bp.route("/plans/<int:plan_id>/dashboard/changes")
+@requires(Permission.VIEW_PLAN)
+def changes(plan_id: int):
+    plan = db.session.get(Plan, plan_id) or abort(404)
+    today = clock.today()
+    board, found = queries.changes_since_last_board(plan, today)
+    pagination = paginate_list(found, current_app.config["CHANGES_PER_PAGE"])
+    return render_template("journeys/changes.html", plan=plan, board=board, today=today, pagination=pagination)
+
+
 @bp.route("/director")
 @requires(Permission.ESCALATION_INBOX)
 def director_home():
@@ -55,9 +66,8 @@ def director_home():
         for item in plan_overview(plan, today).pillars
         if item.pillar.id in led_ids
     ]
-    return render_template(
-        "journeys/director.html", escalations=escalation_queries.inbox(current_user), mine=mine
-    )
+    escalations, waiting = escalation_queries.inbox_first(current_user, current_app.config["DIRECTOR_HOME_ESCALATIONS"])
+    return render_template("journeys/director.html", escalations=escalations, waiting=waiting, mine=mine)
 
 
 @bp.route("/secretary")

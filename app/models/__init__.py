@@ -36,6 +36,7 @@ from app.models.plan import (
     action_requirements,
     pillar_leads,
 )
+from app.models.rollup import PendingRecalculation, SnapshotPillarStatus
 from app.models.updates import Comment, Update, UpdateRevision
 
 __all__ = [
@@ -77,4 +78,6 @@ __all__ = [
     "OutboxMessage",
     "ApiToken",
     "CalendarFeed",
+    "PendingRecalculation",
+    "SnapshotPillarStatus",
 ]

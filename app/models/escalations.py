@@ -224,3 +224,6 @@ class StoredStatus(db.Model):
     escalated_to_board: Mapped[int] = mapped_column(Integer, default=0)
     reason: Mapped[str] = mapped_column(Text, default="")
     calculated_at: Mapped[datetime]
+    # The day the counts were judged on (overdue actions count Red): a page
+    # reads them only on that day. Empty for statuses stored before it was kept.
+    as_of: Mapped[date | None] = mapped_column(Date)

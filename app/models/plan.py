@@ -42,6 +42,8 @@ action_leads = Table(
     db.metadata,
     Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True),
+    # A lead's actions (My actions, the people page) from the index alone.
+    Index("ix_action_leads_person_action", "person_id", "action_id"),
 )
 
 action_requirements = Table(
@@ -148,6 +150,12 @@ class Action(db.Model):
         Index("ix_actions_plan_due_order", "plan_id", "due_date", "position", "id"),
         Index("ix_actions_plan_state", "plan_id", "state"),
         Index("ix_actions_plan_rag", "plan_id", "rag"),
+        # The pillar page: its actions counted by outcome from the index alone, each
+        # outcome's (or those with no outcome) read a page at a time in order; and a
+        # pillar's action ids without the table (the escalation inbox's join).
+        Index("ix_actions_pillar_outcome_position", "pillar_id", "outcome_id", "position", "id"),
+        # Overdue and due-soon counts: open actions by due date, answered from the index.
+        Index("ix_actions_plan_due_state_pillar", "plan_id", "due_date", "state", "pillar_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

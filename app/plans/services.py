@@ -12,6 +12,7 @@ from app.domain.lifecycle import ActionState
 from app.domain.rag import Rag
 from app.extensions import db
 from app.models import Action, Outcome, Person, Pillar, Plan
+from app.plans.status import request_recalculation
 
 
 def add_action(
@@ -68,4 +69,5 @@ def add_action(
     db.session.add(action)
     db.session.flush()
     audit.record(actor, "action", action.id, "created", action_id=action.id, note=f"{action.reference} {action.title}")
+    request_recalculation([action.id])  # its outcome's, pillar's and plan's statuses, once this commits
     return action

@@ -12,6 +12,7 @@ from app.domain.lifecycle import ActionState
 from app.domain.rag import Rag
 from app.extensions import db
 from app.models import Action, Pillar, Plan
+from app.paging import paginate, paginate_by
 from app.plans import queries
 from app.policy import Permission, can_comment, can_post_update, can_remove_evidence, can_sign_off, requires
 from app.updates import queries as update_queries
@@ -53,9 +54,20 @@ def pillar(plan_id: int, number: int):
     if pillar is None:
         abort(404)
     today = clock.today()
-    status, outcomes = queries.pillar_detail(pillar, today)
+    summary = queries.pillar_summary(pillar, today)
+    chosen = None
+    key = request.args.get("outcome", "").strip()
+    if key:
+        chosen = summary.find(key)
+        if chosen is None:
+            abort(404)
+    pagination = paginate_by(
+        queries.pillar_actions(pillar, summary, chosen), current_app.config["PILLAR_ACTIONS_PER_PAGE"]
+    )
     return render_template(
-        "plans/pillar.html", plan=plan, pillar=pillar, status=status, outcomes=outcomes, today=today
+        "plans/pillar.html", plan=plan, pillar=pillar, summary=summary, chosen=chosen, pagination=pagination,
+        groups=queries.group_by_outcome(pagination.items, summary), filters={"outcome": chosen.key} if chosen else {},
+        today=today,
     )
 
 
@@ -113,7 +125,12 @@ def action(action_id: int):
 @requires(Permission.VIEW_PLAN)
 def people(plan_id: int):
     plan = _plan_or_404(plan_id)
-    return render_template("plans/people.html", plan=plan, people=queries.plan_people(plan))
+    today = clock.today()
+    pagination = paginate(queries.plan_people_query(plan), current_app.config["PEOPLE_PER_PAGE"])
+    return render_template(
+        "plans/people.html", plan=plan, pagination=pagination,
+        rows=queries.people_leads(plan, list(pagination.items), today),
+    )
 
 
 @bp.route("/plans/<int:plan_id>/requirements")

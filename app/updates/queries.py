@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import load_only, selectinload
 
 from app.audit import queries as audit_queries
 from app.domain.lifecycle import CLOSED_STATES
@@ -31,18 +31,32 @@ class MyAction:
     update_deadline: date
 
 
-def my_actions(user: User, today: date) -> list[MyAction]:
-    """The open actions the user leads, soonest due first (undated last)."""
-    person_id = db.session.scalar(select(Person.id).where(Person.user_id == user.id))
-    if person_id is None:
-        return []
-    actions = db.session.scalars(
+def lead_person_id(user: User) -> int | None:
+    """The person the user signs in as, whose actions are theirs; None when not linked to one."""
+    return db.session.scalar(select(Person.id).where(Person.user_id == user.id))
+
+
+def my_actions_query(person_id: int, today: date, overdue_only: bool = False) -> Select:
+    """The open actions the person leads, soonest due first (so overdue first), undated last."""
+    query = (
         select(Action)
         .join(action_leads, action_leads.c.action_id == Action.id)
         .where(action_leads.c.person_id == person_id, Action.state.not_in([s.value for s in CLOSED_STATES]))
-        .order_by(Action.due_date.is_(None), Action.due_date, Action.reference)
-        .options(selectinload(Action.plan), selectinload(Action.pillar))
-    ).all()
+        .order_by(Action.due_date.is_(None), Action.due_date, Action.reference, Action.id)
+        .options(
+            # What the page shows, not the long texts of each action.
+            load_only(Action.plan_id, Action.reference, Action.title, Action.due_date, Action.state, Action.rag,
+                      Action.version),
+            selectinload(Action.plan),
+        )
+    )
+    if overdue_only:
+        query = query.where(Action.overdue_sql(today))
+    return query
+
+
+def my_action_rows(actions: list[Action], today: date) -> list[MyAction]:
+    """Due flags and this period's update for a page of actions: one statement for the updates."""
     calendars: dict[str, WorkingCalendar] = {}
     periods = {}
     for a in actions:
@@ -73,6 +87,14 @@ def my_actions(user: User, today: date) -> list[MyAction]:
             update_deadline=update_deadline(period, calendar, plan.update_deadline_working_days, plan.cadence),
         ))
     return rows
+
+
+def my_actions(user: User, today: date) -> list[MyAction]:
+    """Every open action the user leads, soonest due first (the page reads them a page at a time)."""
+    person_id = lead_person_id(user)
+    if person_id is None:
+        return []
+    return my_action_rows(list(db.session.scalars(my_actions_query(person_id, today)).all()), today)
 
 
 @dataclass

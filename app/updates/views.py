@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from app.evidence import services as evidence_services
 from app.evidence.filetypes import ACCEPT_ATTRIBUTE
 from app.extensions import db
 from app.models import Action, Pillar
+from app.paging import page_number, paginate
 from app.plans.status import request_recalculation
 from app.policy import Permission, can_comment, can_post_update, can_sign_off, deny, requires
 from app.updates import forms, queries, services
@@ -62,7 +63,20 @@ def _version(form) -> int | None:
 @requires(Permission.VIEW_PLAN)
 def my_actions():
     today = clock.today()
-    return render_template("updates/my_actions.html", rows=queries.my_actions(current_user, today), today=today)
+    overdue_only = request.args.get("overdue", "").strip().lower() in {"1", "yes", "true", "on"}
+    filters = {"overdue": "yes"} if overdue_only else {}
+    person_id = queries.lead_person_id(current_user)
+    if person_id is None:
+        if page_number() > 1:
+            abort(404)  # as for any list past its last page
+        return render_template("updates/my_actions.html", rows=[], pagination=None, filters=filters, today=today)
+    pagination = paginate(
+        queries.my_actions_query(person_id, today, overdue_only), current_app.config["MY_ACTIONS_PER_PAGE"]
+    )
+    return render_template(
+        "updates/my_actions.html", rows=queries.my_action_rows(list(pagination.items), today),
+        pagination=pagination, filters=filters, today=today,
+    )
 
 
 @bp.route("/actions/<int:action_id>/update", methods=["GET", "POST"])

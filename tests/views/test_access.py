@@ -109,6 +109,7 @@ ROUTES: dict[str, tuple[str, frozenset[Role] | str]] = {
     "profile.create_token": ("/profile/tokens", EVERYONE),  # POST only: tests/api/test_profile.py
     "profile.revoke_token": ("/profile/tokens/1/revoke", EVERYONE),  # POST only
     "profile.reset_calendar": ("/profile/calendar", EVERYONE),  # POST only
+    "journeys.changes": ("/plans/{plan}/dashboard/changes", EVERYONE),
 }
 
 POST_ONLY = {

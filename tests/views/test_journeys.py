@@ -99,7 +99,7 @@ def test_the_secretary_home_without_a_meeting_says_how_to_add_one(client, auth, 
     assert "No board meeting is planned" in _text(client.get("/secretary"))
 
 
-def test_the_dashboard_counts_by_rag_due_soon_and_shows_what_changed_since_the_last_board(client, auth, app, world):
+def test_the_dashboard_counts_by_rag_due_soon_and_links_what_changed_since_the_last_board(client, auth, app, world):
     with app.app_context():
         secretary = factories.user(Role.BOARD_SECRETARY)
         viewer = factories.user(Role.VIEWER).email
@@ -116,8 +116,12 @@ def test_the_dashboard_counts_by_rag_due_soon_and_shows_what_changed_since_the_l
     assert "compared with the last board’s snapshot of 26 October 2026" in html
     assert "1 due by 30 November 2026" in html  # 1.1.2 is due on the 27th
     assert "1 overdue" in html
-    assert "Became overdue" in html and "1.1.1" in html
     assert "Worse" in html and "(was Green)" in html
+    assert f"/plans/{world['plan']}/dashboard/changes" in html
+
+    changes = _text(client.get(f"/plans/{world['plan']}/dashboard/changes"))
+    assert "Became overdue" in changes and "1.1.1 Audit 50% of referrals" in changes
+    assert "2 November 2026" in changes  # its due date, on screen as a UK date
 
 
 def test_the_dashboard_before_any_board_says_there_is_no_direction_yet(client, auth, app, world):

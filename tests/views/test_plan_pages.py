@@ -114,10 +114,15 @@ def test_requirements_show_coverage_and_mark_the_unanswered(client, plan_world):
     assert ">2.1.1</a>" in body
 
 
-def test_the_people_directory_lists_leads_with_job_titles_and_their_actions(client, plan_world):
+def test_the_people_directory_lists_leads_with_job_titles_and_how_many_actions_they_lead(client, plan_world):
+    from app.models import Person
+
+    lead = db.session.query(Person).filter_by(name="Lee Lead").one()
     body = client.get(f"/plans/{plan_world.id}/people").get_data(as_text=True)
     assert "Lee Lead" in body and "Head of Service" in body
-    assert "1.1.1, 1.1.2" in body
+    # Two actions, one of them overdue, each count linking to the action list filtered to them.
+    assert f"lead={lead.id}\">2 actions<" in body
+    assert f"lead={lead.id}&amp;overdue=yes\">1 overdue<" in body
     assert "Dana Director" in body and "Pillar 1 (accountable)" in body
 
 
