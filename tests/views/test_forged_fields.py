@@ -21,8 +21,9 @@ from tests import factories, indicator_factories
 from tests.conftest import Auth, csrf_from
 from tests.samples import PDF
 
-# Tables any save may touch as a side effect: the trail, the outbox, recalculated statuses.
-SIDE_EFFECTS = {"audit_events", "audit_chain_head", "outbox_messages", "stored_statuses"}
+# Tables any save may touch as a side effect: the trail, the outbox, recalculated statuses and the
+# note that they are due.
+SIDE_EFFECTS = {"audit_events", "audit_chain_head", "outbox_messages", "stored_statuses", "pending_recalculations"}
 
 
 @pytest.fixture
@@ -156,7 +157,8 @@ POSTS: dict[str, Post] = {
     "import values": Post("officer", "/plans/{plan}/indicators/import", {"file": "values"}, {"indicator_values"}),
     "send reminders": Post("secretary", "/plans/{plan}/board/meetings/{meeting}/remind", {},
                            {"reminders", "notifications"}),
-    "freeze the plan": Post("secretary", "/plans/{plan}/board/meetings/{meeting}/freeze", {}, {"snapshots"}),
+    "freeze the plan": Post("secretary", "/plans/{plan}/board/meetings/{meeting}/freeze", {}, {"snapshots",
+                                                                                            "snapshot_pillar_statuses"}),
     "create a token": Post("viewer", "/profile/tokens", {"name": "Power BI"}, {"api_tokens"}),
     "revoke one's token": Post("viewer", "/profile/tokens/{viewer_token}/revoke", {}, rows={"api_tokens": {
         "viewer_token"}}),
